@@ -1,0 +1,60 @@
+// Runs one test tier with node's own test runner. The integration tier starts a real JupyterHub per flavour
+// once, hands it to the test files through the environment, and stops it afterwards, so every file talks to
+// the same hub and no test file pays for a hub start.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { hubEnv, startHub, type HubFlavor } from '../test/hub/harness';
+
+const tier = process.argv[2];
+
+/** Lists `*.test.ts` files below `dir`, sorted so runs are repeatable. */
+function testFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...testFiles(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+
+function runNodeTests(files: string[], env: NodeJS.ProcessEnv, concurrency: number): number {
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files];
+  const result = spawnSync(process.execPath, args, { stdio: 'inherit', env });
+  return result.status ?? 1;
+}
+
+async function runIntegration(): Promise<number> {
+  const flavors = (process.env.HUB_FLAVORS ?? 'pypi,debian3').split(',').filter(Boolean) as HubFlavor[];
+  const files = testFiles('test/integration');
+  let failed = 0;
+  for (const flavor of flavors) {
+    console.log(`\n=== integration tests against JupyterHub flavour "${flavor}" ===`);
+    const started = Date.now();
+    const hub = await startHub({ flavor });
+    console.log(`hub ${hub.version} up at ${hub.url} in ${Date.now() - started} ms`);
+    try {
+      const status = runNodeTests(files, { ...process.env, ...hubEnv(hub) }, 1);
+      if (status !== 0) failed++;
+    } finally {
+      await hub.stop();
+    }
+  }
+  return failed === 0 ? 0 : 1;
+}
+
+async function main(): Promise<number> {
+  if (tier === 'unit') return runNodeTests(testFiles('test/unit'), process.env, 2);
+  if (tier === 'integration') return runIntegration();
+  console.error('usage: run-tests.ts unit|integration');
+  return 2;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

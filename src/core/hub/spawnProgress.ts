@@ -1,0 +1,66 @@
+import { createParser } from 'eventsource-parser';
+import type { Readable } from 'node:stream';
+import { InvalidHubResponseError } from './errors';
+import { expectStatus, checkShape } from './response';
+import { progressEventSchema, type SpawnProgressEvent } from './schemas';
+import type { HubTransport } from './transport';
+
+/** How a progress stream ended: with the hub's final event, or without one. */
+export type SpawnOutcome =
+  | { kind: 'ready'; event: SpawnProgressEvent }
+  | { kind: 'failed'; event: SpawnProgressEvent }
+  | { kind: 'ended' };
+
+/**
+ * Follows `GET /hub/api/users/{name}/server/progress`, the hub's event stream of spawn progress, passing each
+ * event to `onProgress` until the hub sends `ready` or `failed`, the stream ends, or `signal` aborts.
+ */
+export async function followSpawnProgress(
+  transport: HubTransport,
+  progressPath: string,
+  onProgress: (event: SpawnProgressEvent) => void,
+  signal?: AbortSignal,
+): Promise<SpawnOutcome> {
+  // The stream stays open for as long as the spawn takes, so the socket timeout is off; `signal` bounds it.
+  const res = await transport.stream({ method: 'GET', path: progressPath, signal, timeoutMs: 0 });
+  try {
+    expectStatus(res, [200], 'report spawn progress');
+    return await readEvents(res.data, onProgress, signal);
+  } finally {
+    res.data.destroy();
+  }
+}
+
+async function readEvents(
+  stream: Readable,
+  onProgress: (event: SpawnProgressEvent) => void,
+  signal: AbortSignal | undefined,
+): Promise<SpawnOutcome> {
+  let outcome: SpawnOutcome | undefined;
+  let bad: Error | undefined;
+  const parser = createParser({
+    onEvent: (message) => {
+      if (outcome || bad) return;
+      try {
+        const event = checkShape(JSON.parse(message.data), progressEventSchema, 'spawn progress');
+        onProgress(event);
+        if (event.failed) outcome = { kind: 'failed', event };
+        else if (event.ready) outcome = { kind: 'ready', event };
+      } catch (err) {
+        bad =
+          err instanceof SyntaxError
+            ? new InvalidHubResponseError('The spawn progress stream sent non-JSON.')
+            : err;
+      }
+    },
+  });
+  stream.setEncoding('utf8');
+  for await (const chunk of stream as AsyncIterable<string>) {
+    parser.feed(chunk);
+    if (bad) throw bad;
+    if (outcome) return outcome;
+    signal?.throwIfAborted();
+  }
+  signal?.throwIfAborted();
+  return { kind: 'ended' };
+}
