@@ -4,7 +4,8 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { hubEnv, startHub, type HubFlavor } from '../test/hub/harness';
+import { hubEnv } from '../test/hub/fixture';
+import { startHub, type HubFlavor } from '../test/hub/harness';
 
 const tier = process.argv[2];
 

@@ -7,6 +7,7 @@ import {
   type StartServerOptions,
   type StopServerOptions,
 } from './serversApi';
+import { getServerStatus, type ServerStatus } from './singleUserApi';
 import { createToken, listTokens, revokeToken, type CreateTokenOptions } from './tokensApi';
 import { createHubTransport, type HubTransport, type HubTransportOptions } from './transport';
 import { getCurrentUser, getUser } from './usersApi';
@@ -56,6 +57,11 @@ export class HubClient {
   /** Stops a server and waits until the hub reports it stopped. */
   stopServer(user: string, options?: StopServerOptions): Promise<void> {
     return stopServer(this.transport, user, options);
+  }
+
+  /** `GET /user/{name}/api/status` through the proxy: is the single-user server up and answering. */
+  getServerStatus(user: string, serverName = '', signal?: AbortSignal): Promise<ServerStatus> {
+    return getServerStatus(this.transport, user, serverName, signal);
   }
 
   /** `POST /hub/api/users/{name}/tokens`. */

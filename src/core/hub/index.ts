@@ -6,3 +6,4 @@ export type { StartServerOptions, StopServerOptions } from './serversApi';
 export type { CreateTokenOptions } from './tokensApi';
 export { createHubTransport, normaliseBaseUrl } from './transport';
 export type { HubRequest, HubResponse, HubTransport, HubTransportOptions } from './transport';
+export { singleUserPath, type ServerStatus } from './singleUserApi';

@@ -50,7 +50,9 @@ async function readEvents(
         bad =
           err instanceof SyntaxError
             ? new InvalidHubResponseError('The spawn progress stream sent non-JSON.')
-            : err;
+            : err instanceof Error
+              ? err
+              : new Error(String(err));
       }
     },
   });
