@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { expectStatus, parseBody } from './response';
+import type { HubTransport } from './transport';
+
+/** `GET {server}/api/status` of jupyter_server: when it started and what it is running. */
+export const serverStatusSchema = z.object({
+  started: z.string().optional(),
+  last_activity: z.string().optional(),
+  connections: z.number().optional(),
+  kernels: z.number().optional(),
+});
+
+export type ServerStatus = z.infer<typeof serverStatusSchema>;
+
+/**
+ * The path of a user's single-user server relative to the hub's base URL: `user/{name}/` for the default
+ * server and `user/{name}/{server}/` for a named one, which is where JupyterHub's proxy routes them.
+ */
+export function singleUserPath(user: string, serverName = ''): string {
+  const named = serverName ? `${encodeURIComponent(serverName)}/` : '';
+  return `user/${encodeURIComponent(user)}/${named}`;
+}
+
+/**
+ * `GET /user/{name}/api/status` through the hub's proxy. A stopped server answers with a redirect chain
+ * ending in 424 (ServerNotRunningError); a crashed one with 503 from the proxy (HubUnavailableError).
+ */
+export async function getServerStatus(
+  transport: HubTransport,
+  user: string,
+  serverName = '',
+  signal?: AbortSignal,
+): Promise<ServerStatus> {
+  const res = await transport.request({ method: 'GET', path: `${singleUserPath(user, serverName)}api/status`, signal });
+  expectStatus(res, [200], `reach ${user}'s server`);
+  return parseBody(res, serverStatusSchema, 'the server status request');
+}
