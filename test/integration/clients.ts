@@ -1,6 +1,5 @@
 // Shared helpers for the integration tests: hub clients for the admin and for each demo user, with
-// tokens minted through the real hub and revoked afterwards.
-import { after } from 'node:test';
+// tokens minted through the real hub and revoked when the test file ends.
 import { HubClient } from '../../src/core/hub';
 import type { HubHandle } from '../hub/harness';
 
@@ -9,18 +8,33 @@ export function adminClient(hub: HubHandle): HubClient {
   return new HubClient({ baseUrl: hub.url, getToken: () => hub.adminToken, timeoutMs: 15_000 });
 }
 
-/** A client with a fresh API token of `user`, revoked when the test file ends. */
-export async function userClient(hub: HubHandle, user: string): Promise<HubClient> {
-  const admin = adminClient(hub);
-  const created = await admin.createToken(user, {
-    note: `integration test ${Date.now()}`,
-    expiresInSeconds: 3600,
-  });
-  after(() => admin.revokeToken(user, created.id).catch(() => undefined));
-  return new HubClient({ baseUrl: hub.url, getToken: () => created.token, timeoutMs: 15_000 });
-}
-
 /** A client with an arbitrary token string. */
 export function clientWithToken(hub: HubHandle, token: string): HubClient {
   return new HubClient({ baseUrl: hub.url, getToken: () => token, timeoutMs: 15_000 });
+}
+
+/**
+ * Mints user tokens through the admin API and revokes them all in `revokeAll()`, which a test file calls
+ * from its top-level `after` (a hook registered inside `before` would run right after `before`).
+ */
+export class TokenJar {
+  private readonly minted: { user: string; id: string }[] = [];
+
+  constructor(private readonly hub: HubHandle) {}
+
+  /** A client with a fresh API token of `user`, valid for an hour. */
+  async client(user: string): Promise<HubClient> {
+    const created = await adminClient(this.hub).createToken(user, {
+      note: `hub-notebooks integration test ${Date.now()}`,
+      expiresInSeconds: 3600,
+    });
+    this.minted.push({ user, id: created.id });
+    return clientWithToken(this.hub, created.token);
+  }
+
+  async revokeAll(): Promise<void> {
+    const admin = adminClient(this.hub);
+    for (const { user, id } of this.minted.splice(0))
+      await admin.revokeToken(user, id).catch(() => undefined);
+  }
 }

@@ -8,11 +8,10 @@ import { useHub } from '../hub/fixture';
 import { serverPid, type HubHandle } from '../hub/harness';
 import { field, hubApi, serverPath, serversOf, userNames } from '../hub/hubApi';
 
-const hubReady = useHub(); // top level, so the fixture's `after` (stop) belongs to the whole file
 let hub: HubHandle;
 
 before(async () => {
-  hub = await hubReady;
+  hub = await useHub(); // the runner's hub, or one of our own that stops when this process exits
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,6 +121,27 @@ test('alice logs in with her PAM password; a wrong password is refused', async (
   assert.notEqual(outsider.status, 302, 'users outside allowed_users cannot log in');
 });
 
+test('a signed-in user may authorize the hub-notebooks OAuth client (the user role grants it)', async () => {
+  const session = await login('dave', hub.passwords.dave); // not in team: access comes from the user role
+  assert.equal(session.status, 302);
+  const redirectUri = `${hub.url}/services/hub-notebooks/oauth_callback`;
+  const query = new URLSearchParams({
+    client_id: 'service-hub-notebooks',
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    state: 'test-state',
+  });
+  const res = await fetch(`${hub.url}/hub/api/oauth2/authorize?${query}`, {
+    headers: { Cookie: session.cookies.map((c) => c.split(';')[0]).join('; ') },
+    redirect: 'manual',
+  });
+  const page = await res.text();
+  // 200 = the consent page; 302 = straight back to the service. 403 would mean no access:services.
+  assert.ok([200, 302].includes(res.status), `authorize answered ${res.status}`);
+  if (res.status === 302) assert.ok(res.headers.get('location')?.startsWith(redirectUri));
+  else assert.match(page, /hub-notebooks/);
+});
+
 test("alice's server spawns through the admin API and runs as alice", async () => {
   const started = Date.now();
   const res = await admin('POST', '/users/alice/server');
@@ -140,10 +160,18 @@ test("alice's server spawns through the admin API and runs as alice", async () =
   await waitServer('alice', '', (s) => s === undefined);
 });
 
-test("a named server called 'broken' fails at once with the hub's message", async () => {
+test("a named server called 'broken' fails to spawn, and the hub tells why", async () => {
   const res = await admin('POST', serverPath('bob', 'broken'));
-  assert.equal(res.status, 500);
-  assert.match(String(field(res.body, 'message')), /always fails to start/);
+  // 202 at once (slow_spawn_timeout = 0); the hook fails a second later, so /progress carries the reason.
+  assert.equal(res.status, 202);
+  const progress = await fetch(`${hub.url}/hub/api${serverPath('bob', 'broken')}/progress`, {
+    headers: { Authorization: `token ${hub.adminToken}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert.equal(progress.status, 200);
+  const events = await progress.text();
+  assert.match(events, /"failed": ?true/);
+  assert.match(events, /Spawn failed: the server named 'broken' always fails to start/);
   const server = await waitServer('bob', 'broken', (s) => s === undefined || s.pending === null, 10_000);
   assert.notEqual(server?.ready, true);
 });

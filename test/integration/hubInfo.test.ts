@@ -1,17 +1,20 @@
 // Hub version, API info, the current user and tokens, against the real hub.
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { HubAuthError, NotAJupyterHubError, HubUnavailableError } from '../../src/core/hub';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
 import { startStub } from '../support/httpStub';
-import { adminClient, clientWithToken, userClient } from './clients';
+import { adminClient, clientWithToken, TokenJar } from './clients';
 
 let hub: HubHandle;
+let jar: TokenJar;
 before(async () => {
   hub = await useHub();
+  jar = new TokenJar(hub);
 });
+after(() => jar.revokeAll());
 
 test('the hub reports the version of its flavour', async () => {
   const v = await clientWithToken(hub, '').getVersion();
@@ -27,18 +30,18 @@ test('API info names the spawner and authenticator (admin token)', async () => {
 });
 
 test('the current user comes from the token: groups and admin flag', async () => {
-  const alice = await (await userClient(hub, 'alice')).getCurrentUser();
+  const alice = await (await jar.client('alice')).getCurrentUser();
   assert.equal(alice.name, 'alice');
   assert.deepEqual(alice.groups, ['team']);
   assert.equal(alice.admin, false);
-  const carol = await (await userClient(hub, 'carol')).getCurrentUser();
+  const carol = await (await jar.client('carol')).getCurrentUser();
   assert.equal(carol.admin, true);
-  const dave = await (await userClient(hub, 'dave')).getCurrentUser();
+  const dave = await (await jar.client('dave')).getCurrentUser();
   assert.deepEqual(dave.groups, []);
 });
 
 test('tokens: create, list, revoke; a revoked token is refused with the auth error', async () => {
-  const alice = await userClient(hub, 'alice');
+  const alice = await jar.client('alice');
   const made = await alice.createToken('alice', { note: 'hub-notebooks revoke test', expiresInSeconds: 600 });
   const own = clientWithToken(hub, made.token);
   assert.equal((await own.getCurrentUser()).name, 'alice');
@@ -56,7 +59,7 @@ test('tokens: create, list, revoke; a revoked token is refused with the auth err
 });
 
 test('an expired token is refused with the auth error', async () => {
-  const alice = await userClient(hub, 'alice');
+  const alice = await jar.client('alice');
   const made = await alice.createToken('alice', { note: 'hub-notebooks expiry test', expiresInSeconds: 1 });
   const own = clientWithToken(hub, made.token);
   await delay(2500);

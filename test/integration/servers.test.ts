@@ -12,17 +12,21 @@ import {
 import { useHub } from '../hub/fixture';
 import { serverPid, type HubHandle } from '../hub/harness';
 import { startStub } from '../support/httpStub';
-import { adminClient, clientWithToken, userClient } from './clients';
+import { adminClient, clientWithToken, TokenJar } from './clients';
 
 let hub: HubHandle;
+let jar: TokenJar;
 let alice: HubClient;
 before(async () => {
   hub = await useHub();
-  alice = await userClient(hub, 'alice');
+  jar = new TokenJar(hub);
+  alice = await jar.client('alice');
 });
 after(async () => {
-  for (const name of ['', 'second'])
+  for (const name of ['', 'second']) {
     await alice.stopServer('alice', { serverName: name }).catch(() => undefined);
+  }
+  await jar.revokeAll();
 });
 
 test('start follows spawn progress: at least one progress event before ready', async (t) => {
@@ -45,8 +49,8 @@ test('list servers includes named ones', async () => {
   assert.deepEqual(Object.keys(servers).sort(), ['', 'second']);
   assert.equal(servers.second?.ready, true);
   await alice.stopServer('alice', { serverName: 'second' });
-  const after = await alice.listServers('alice');
-  assert.ok(!after.second?.ready, 'the named server is no longer ready');
+  const afterStop = await alice.listServers('alice');
+  assert.ok(!afterStop.second?.ready, 'the named server is no longer ready');
 });
 
 test('a stopped server is the not-running error, through same-origin redirects that keep the token', async () => {
@@ -76,7 +80,7 @@ test('a killed server process is the unavailable error, not a hang', async (t) =
 });
 
 test('a spawn that fails at once is reported with the hub message', async () => {
-  const bob = await userClient(hub, 'bob');
+  const bob = await jar.client('bob');
   await assert.rejects(bob.startServer('bob', { serverName: 'broken' }), (err: unknown) => {
     assert.ok(err instanceof SpawnFailedError, String(err));
     assert.match(err.serverMessage ?? '', /Spawn failed|exited|failed/i);

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { HubNotFoundError, HubResponseError, SpawnFailedError, errorForStatus } from './errors';
+import { HubNotFoundError, HubResponseError, SpawnFailedError, extractServerMessage } from './errors';
 import { expectStatus } from './response';
 import type { HubServer, SpawnProgressEvent } from './schemas';
 import { followSpawnProgress } from './spawnProgress';
@@ -49,33 +49,35 @@ export async function startServer(
 ): Promise<HubServer> {
   const { serverName = '', signal } = options;
   const label = serverName ? `${user}'s server "${serverName}"` : `${user}'s server`;
-  const res = await transport.request({
-    method: 'POST',
-    path: serverPath(user, serverName),
-    body: {},
-    signal,
-  });
-  if (res.status === 400 && /already running/i.test(res.data))
+  const path = serverPath(user, serverName);
+  const res = await transport.request({ method: 'POST', path, body: {}, signal });
+  if (res.status === 400 && /already running/i.test(res.data)) {
     return readyServer(transport, user, serverName, signal);
-  if (res.status >= 500 && res.status !== 502 && res.status !== 503 && res.status !== 504) {
-    const hubSaid = errorForStatus(res.status, res.url, res.data, `start ${label}`).serverMessage;
-    throw new SpawnFailedError(`The hub could not start ${label}: ${hubSaid ?? `status ${res.status}`}.`, {
-      status: res.status,
-      url: res.url,
-      serverMessage: hubSaid,
-    });
   }
-  expectStatus(res, [201, 202], `start ${label}`);
-  if (res.status === 202) {
-    const outcome = await followSpawnProgress(
+  const spawnFailed = res.status >= 500 && ![502, 503, 504].includes(res.status);
+  if (!spawnFailed) expectStatus(res, [201, 202], `start ${label}`);
+  if (res.status === 202 || spawnFailed) {
+    // When a spawn fails at once, the POST's own body often says only "error"; the progress stream then
+    // replays the spawner's reason, so read it either way.
+    const progress = followSpawnProgress(
       transport,
-      `${serverPath(user, serverName)}/progress`,
+      `${path}/progress`,
       options.onProgress ?? (() => undefined),
       signal,
     );
-    if (outcome.kind === 'failed') {
-      const hubSaid = outcome.event.message ?? 'Spawn failed';
-      throw new SpawnFailedError(`The hub could not start ${label}: ${hubSaid}`, { serverMessage: hubSaid });
+    const outcome = spawnFailed ? await progress.catch(() => undefined) : await progress;
+    const hubSaid =
+      outcome?.kind === 'failed'
+        ? (outcome.event.message ?? 'Spawn failed')
+        : spawnFailed
+          ? (extractServerMessage(res.data) ?? `status ${res.status}`)
+          : undefined;
+    if (hubSaid !== undefined) {
+      throw new SpawnFailedError(`The hub could not start ${label}: ${hubSaid}`, {
+        status: res.status,
+        url: res.url,
+        serverMessage: hubSaid,
+      });
     }
   }
   return readyServer(transport, user, serverName, signal);

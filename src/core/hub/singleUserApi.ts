@@ -31,7 +31,11 @@ export async function getServerStatus(
   serverName = '',
   signal?: AbortSignal,
 ): Promise<ServerStatus> {
-  const res = await transport.request({ method: 'GET', path: `${singleUserPath(user, serverName)}api/status`, signal });
+  const res = await transport.request({
+    method: 'GET',
+    path: `${singleUserPath(user, serverName)}api/status`,
+    signal,
+  });
   expectStatus(res, [200], `reach ${user}'s server`);
   return parseBody(res, serverStatusSchema, 'the server status request');
 }

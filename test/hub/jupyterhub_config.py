@@ -1,0 +1,131 @@
+# JupyterHub config for the test harness (test/hub/harness.ts copies it into each hub's state dir).
+# Works on JupyterHub 3.0 (Debian 12) and 5.x (PyPI). Every value that changes per run, secrets included,
+# comes from the JSON file named by $HUB_NOTEBOOKS_SETTINGS (mode 600 in the state dir), so no secret is
+# ever pasted into Python source.
+import asyncio
+import json
+import os
+
+import jupyterhub
+
+c = get_config()  # noqa: F821 (provided by traitlets when it runs this file)
+
+with open(os.environ['HUB_NOTEBOOKS_SETTINGS']) as f:
+    s = json.load(f)
+
+HUB_MAJOR = jupyterhub.version_info[0]
+STATE = s['stateDir']
+
+# --- where it listens: everything on loopback, ports picked free by the harness ---
+c.JupyterHub.bind_url = s['publicUrl']
+c.JupyterHub.hub_ip = '127.0.0.1'
+c.JupyterHub.hub_port = s['hubPort']
+c.ConfigurableHTTPProxy.api_url = s['proxyApiUrl']
+c.ConfigurableHTTPProxy.auth_token = s['proxyAuthToken']
+c.ConfigurableHTTPProxy.command = s['proxyCommand']
+c.ConfigurableHTTPProxy.should_start = True
+
+# --- throwaway state, all inside the state dir ---
+c.JupyterHub.db_url = 'sqlite:///' + os.path.join(STATE, 'jupyterhub.sqlite')
+c.JupyterHub.cookie_secret_file = os.path.join(STATE, 'jupyterhub_cookie_secret')
+c.JupyterHub.pid_file = os.path.join(STATE, 'hub.pid')
+c.ConfigurableHTTPProxy.pid_file = os.path.join(STATE, 'proxy.pid')
+c.JupyterHub.cleanup_servers = True
+c.JupyterHub.cleanup_proxy = True
+
+# --- who logs in: real unix users through PAM; the hub runs as root ---
+c.JupyterHub.authenticator_class = 'jupyterhub.auth.PAMAuthenticator'
+# Sessions would need pam_systemd and friends; login only checks the password and the account.
+c.PAMAuthenticator.open_sessions = False
+c.Authenticator.allowed_users = set(s['users'])
+c.Authenticator.admin_users = set(s['adminUsers'])
+
+# --- how servers run: as the real users, in their own sessions ---
+c.JupyterHub.spawner_class = 'jupyterhub.spawner.LocalProcessSpawner'
+c.Spawner.cmd = s['singleuserCmd']
+# Token checks are cached 300 s by default; tests revoke tokens and expect the next request to fail.
+c.Spawner.args = ['--HubOAuth.cache_max_age=1']
+c.Spawner.ip = '127.0.0.1'
+# Teammates' homes are readable (2750, group team), so one server can show the whole team's notebooks.
+c.Spawner.notebook_dir = '/home'
+# A fake secret: tests check that kernels see it and that nothing ever prints it.
+c.Spawner.environment = dict(s['spawnerEnvironment'])
+# Poll rarely, so a server killed by a test stays "running" in the hub's view and the proxy answers 503
+# deterministically instead of the hub cleaning up at a random moment.
+c.Spawner.poll_interval = 300
+c.Spawner.start_timeout = 30
+c.Spawner.http_timeout = 30
+c.JupyterHub.allow_named_servers = True
+# The spawn API answers 202 at once and clients follow /progress, as with slow spawners (Kubernetes):
+# otherwise LocalProcessSpawner is ready within the default 10 s, POST answers 201, and no progress
+# event or spawn-failure message is ever seen by a client.
+# slow_spawn_timeout is a tornado setting, not a JupyterHub trait, on both 3.0 and 5.x.
+c.JupyterHub.tornado_settings = {'slow_spawn_timeout': 0}
+
+
+async def fail_broken_server(spawner):
+    """A named server called 'broken' fails to start, so tests can see the hub's spawn-failure message.
+
+    POST answers 202 and the failure comes a second later, while the client follows /progress, which then
+    ends with {"failed": true, "message": "Spawn failed: <this message>"}. Failing at once would lose the
+    message: the spawn is over before the client opens /progress, and for a failed named server the hub
+    then answers 400 "not starting..." (measured on 3.0 and 5.5). `cmd = /bin/false` would not fail
+    quickly either: the hub notices the dead process only when http_timeout (30 s) runs out.
+    """
+    if spawner.name == 'broken':
+        await asyncio.sleep(1)
+        raise RuntimeError("the server named 'broken' always fails to start (test fixture)")
+
+
+c.Spawner.pre_spawn_hook = fail_broken_server
+
+# --- groups: 3.0 wants {name: [users]}; 4+ wants {name: {'users': [...]}} (the list form is deprecated) ---
+team = s['teamUsers']
+c.JupyterHub.load_groups = {'team': team} if HUB_MAJOR < 4 else {'team': {'users': team}}
+
+# --- services ---
+svc = s['hubNotebooks']
+hub_notebooks = {
+    'name': 'hub-notebooks',
+    'url': svc['url'],
+    'api_token': svc['apiToken'],
+    # OAuth client ids must start with 'service-'; the redirect URI is matched exactly.
+    'oauth_client_id': 'service-hub-notebooks',
+    'oauth_redirect_uri': svc['redirectUri'],
+    # What a token issued to this client may carry. 'inherit' = the signed-in user's own permissions,
+    # which the 'user' role below already keeps to 'self' plus access to this service.
+    'oauth_client_allowed_scopes': svc['oauthClientAllowedScopes'],
+    'environment': svc['environment'],
+}
+if svc['command']:
+    hub_notebooks['command'] = svc['command']  # a managed service: the hub starts and stops it
+c.JupyterHub.services = [
+    hub_notebooks,
+    # Tests only: a token with the admin role, to inspect and clean up. Never used by product code.
+    {'name': 'test-admin', 'api_token': s['testAdminToken']},
+]
+
+# --- roles, least privilege ---
+c.JupyterHub.load_roles = [
+    {
+        # Every user: their own resources, plus signing in to the hub-notebooks service through OAuth.
+        # 3.0's default user role lacks access:services, so without it authorize answers 403.
+        'name': 'user',
+        'scopes': ['self', 'access:services!service=hub-notebooks'],
+    },
+    {
+        # The service's own token, for the team catalog: list groups and read their members, and read a
+        # user's groups. Nothing else: no servers, no tokens, no user models beyond names and groups.
+        'name': 'hub-notebooks-service',
+        'scopes': s['serviceScopes'],
+        'services': ['hub-notebooks'],
+    },
+    {
+        # Tests only: the built-in admin role for the test-admin service (it includes admin:server_state,
+        # which exposes each server's pid so tests can kill or check it). carol comes from admin_users;
+        # 5.x then warns "both admin_users and users in the admin role": harmless, and listing carol here
+        # instead did not make her an admin on 5.5.4.
+        'name': 'admin',
+        'services': ['test-admin'],
+    },
+]

@@ -1,0 +1,131 @@
+// What a test hub is made of: each flavour's programs, the demo users, and the settings file that
+// test/hub/jupyterhub_config.py reads (secrets included: written mode 600 into the state dir).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type HubFlavor = 'pypi' | 'debian3';
+export type DemoUser = 'alice' | 'bob' | 'carol' | 'dave';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const USERS_FILE = process.env['HUB_USERS_FILE'] ?? '/var/lib/hub-notebooks-sandbox/users.json';
+export const DEMO_USERS: readonly DemoUser[] = ['alice', 'bob', 'carol', 'dave'];
+export const TEAM_USERS: readonly DemoUser[] = ['alice', 'bob', 'carol'];
+export const ADMIN_USERS: readonly DemoUser[] = ['carol'];
+export const TEAM_API_KEY = 'fake-team-key-for-tests';
+export const SERVICE_NAME = 'hub-notebooks';
+/** The hub-notebooks service token's scopes: enough for a team catalog (groups and their members). */
+export const SERVICE_SCOPES: readonly string[] = ['list:groups', 'read:groups', 'read:users:groups'];
+/** What a token issued through the service's OAuth client may carry: the user's own (minimal) role. */
+export const OAUTH_CLIENT_ALLOWED_SCOPES: readonly string[] = ['inherit'];
+
+const VENV = process.env['HUB_VENV'] ?? '/opt/hub-notebooks/venv-jh5';
+
+export interface FlavorSetup {
+  hubCmd: string[];
+  singleuserCmd: string[];
+  proxyCmd: string[];
+  env: Record<string, string>;
+}
+
+export function flavorSetup(flavor: HubFlavor): FlavorSetup {
+  if (flavor === 'debian3') {
+    return {
+      // Debian's python, never pyenv's: the packages live in /usr/lib/python3/dist-packages.
+      hubCmd: ['/usr/bin/python3', '/usr/bin/jupyterhub'],
+      singleuserCmd: ['/usr/bin/jupyterhub-singleuser'],
+      proxyCmd: ['/usr/bin/configurable-http-proxy'],
+      // Debian's proxy finds its modules (commander, ...) only there.
+      env: { NODE_PATH: '/usr/share/nodejs' },
+    };
+  }
+  const chp =
+    process.env['HUB_CHP'] ?? path.join(REPO_ROOT, 'node_modules', '.bin', 'configurable-http-proxy');
+  return {
+    hubCmd: [path.join(VENV, 'bin', 'jupyterhub')],
+    singleuserCmd: [path.join(VENV, 'bin', 'jupyterhub-singleuser')],
+    proxyCmd: [chp],
+    env: {},
+  };
+}
+
+export function defaultServiceCommand(): string[] {
+  return [process.execPath, path.join(REPO_ROOT, 'dist', 'service.js')];
+}
+
+/** HUB_SERVICE_COMMAND: a JSON array, e.g. to run the service from source or a stub. */
+export function serviceCommandFromEnv(): string[] | undefined {
+  const raw = process.env['HUB_SERVICE_COMMAND'];
+  if (!raw) return undefined;
+  const parsed: unknown = JSON.parse(raw);
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) {
+    throw new Error('HUB_SERVICE_COMMAND must be a JSON array of strings');
+  }
+  return parsed;
+}
+
+function checkExecutable(file: string, hint: string): void {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    throw new Error(`${file} is missing or not executable: ${hint}`);
+  }
+}
+
+export function checkPrerequisites(setup: FlavorSetup, serviceCommand: string[]): void {
+  const setupHint = 'run `sudo bash test/hub/setup.sh` first';
+  for (const cmd of [setup.hubCmd, setup.singleuserCmd]) checkExecutable(cmd[0] ?? '', setupHint);
+  checkExecutable(setup.proxyCmd[0] ?? '', 'install the repo (npm ci) or set HUB_CHP for the pypi flavour');
+  const script = serviceCommand.find((arg) => /\.[cm]?js$/.test(arg));
+  if (script && !fs.existsSync(script)) {
+    throw new Error(
+      `hub-notebooks service not built: ${script} is missing (build first, or pass serviceCommand)`,
+    );
+  }
+}
+
+export interface RunConfig {
+  flavor: HubFlavor;
+  stateDir: string;
+  url: string;
+  adminToken: string;
+  serviceToken: string;
+  serviceCommand: string[];
+}
+
+export function writeSettings(rc: RunConfig, setup: FlavorSetup, ports: number[]): string {
+  const [hubPort, proxyApiPort, servicePort] = ports;
+  const serviceEnv: Record<string, string> = { HUB_PUBLIC_URL: rc.url };
+  // Lets coverage tools see the managed service too.
+  if (process.env['NODE_V8_COVERAGE']) serviceEnv['NODE_V8_COVERAGE'] = process.env['NODE_V8_COVERAGE'];
+  const settings = {
+    stateDir: rc.stateDir,
+    publicUrl: rc.url,
+    hubPort,
+    proxyApiUrl: `http://127.0.0.1:${proxyApiPort}`,
+    proxyAuthToken: crypto.randomBytes(32).toString('hex'),
+    proxyCommand: setup.proxyCmd,
+    singleuserCmd: setup.singleuserCmd,
+    spawnerEnvironment: { TEAM_API_KEY },
+    users: DEMO_USERS,
+    adminUsers: ADMIN_USERS,
+    teamUsers: TEAM_USERS,
+    serviceScopes: SERVICE_SCOPES,
+    testAdminToken: rc.adminToken,
+    hubNotebooks: {
+      url: `http://127.0.0.1:${servicePort}`,
+      command: rc.serviceCommand,
+      apiToken: rc.serviceToken,
+      redirectUri: `${rc.url}/services/${SERVICE_NAME}/oauth_callback`,
+      oauthClientAllowedScopes: OAUTH_CLIENT_ALLOWED_SCOPES,
+      environment: serviceEnv,
+    },
+  };
+  const file = path.join(rc.stateDir, 'settings.json');
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2), { mode: 0o600 });
+  fs.copyFileSync(
+    path.join(__dirname, 'jupyterhub_config.py'),
+    path.join(rc.stateDir, 'jupyterhub_config.py'),
+  );
+  return file;
+}
