@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the real-JupyterHub test harness needs. Idempotent: safe to run again, fast when done.
+#   - The project's npm packages, when node_modules is missing or stale.
 #   - Debian packages: python3-venv, and JupyterHub 3.0 (flavour "debian3") with its proxy.
 #   - A venv with pinned JupyterHub 5 (flavour "pypi") at $HUB_VENV, readable by the test users.
 #   - Unix users alice, bob, carol (group team) and dave (not in team), random passwords in users.json.
@@ -51,6 +52,20 @@ install_apt_packages() {
     log "apt: installing ${installable[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${installable[@]}" >/dev/null
   fi
+}
+
+# A newcomer runs only `npm start` or `npm test`: install the npm packages when they are missing or older
+# than the lockfile (CI has just run `npm ci`, so this is a no-op there).
+ensure_node_modules() {
+  local repo stamp
+  repo="$(cd "$HERE/../.." && pwd)"
+  stamp="$repo/node_modules/.package-lock.json"
+  if [[ -f "$stamp" && ! "$repo/package-lock.json" -nt "$stamp" ]]; then
+    return
+  fi
+  log "npm: installing the project's packages (npm ci)"
+  # Native addons must build against the local Node headers; node-gyp cannot download them here.
+  (cd "$repo" && npm_config_nodedir="${npm_config_nodedir:-/usr}" npm ci --no-audit --no-fund)
 }
 
 install_venv() {
@@ -130,6 +145,7 @@ copy_notebooks() {
 
 main() {
   require_root
+  ensure_node_modules
   install_apt_packages
   install_venv
   ensure_users
