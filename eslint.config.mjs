@@ -11,7 +11,8 @@ const noVscode = {
       ],
       patterns: [
         {
-          group: ['**/vscode', '**/vscode/**'],
+          // Relative paths into src/vscode; the bare 'vscode' module is the `paths` entry above.
+          regex: '^\\.{1,2}/(.*/)?vscode(/|$)',
           message: 'src/core and src/service must not import the adapters.',
         },
       ],

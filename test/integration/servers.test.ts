@@ -61,6 +61,8 @@ test('a stopped server is the not-running error, through same-origin redirects t
     assert.ok(err instanceof ServerNotRunningError, String(err));
     assert.equal(err.status, 424);
     assert.ok(err.serverMessage, 'carries the hub message');
+    // The proxy sent the request to the hub, which redirected it to /hub/user/...: followed, with the token.
+    assert.match(err.url ?? '', /\/hub\/user\/alice\/api\/status$/);
     return true;
   });
 });

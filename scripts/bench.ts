@@ -1,0 +1,96 @@
+// Benchmarks, measured side by side in one run against real hubs, printed as medians and ratios.
+//   - the hub client (axios transport, status checks, zod validation) against a bare fetch of the same
+//     endpoint, to see what the client's layers cost per call;
+//   - hub start and server spawn per flavour.
+// No thresholds: these machines are shared and noisy. BENCH_RUNS sets the repetitions (default 50 / 3).
+import { performance } from 'node:perf_hooks';
+import { HubClient } from '../src/core/hub';
+import { startHub, type HubFlavor, type HubHandle } from '../test/hub/harness';
+
+const CALLS = Number(process.env.BENCH_RUNS ?? 50);
+const SPAWNS = Math.max(1, Math.round(CALLS / 16));
+
+interface Row {
+  what: string;
+  flavor: HubFlavor;
+  medianMs: number;
+  baselineMs?: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/** Interleaves the two so drift in machine load hits both alike. */
+async function sideBySide(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < 5; i++) await Promise.all([a(), b()]); // warm up sockets and JIT
+  for (let i = 0; i < CALLS; i++) {
+    ta.push(await time(a));
+    tb.push(await time(b));
+  }
+  return [median(ta), median(tb)];
+}
+
+async function clientVsFetch(hub: HubHandle, rows: Row[]): Promise<void> {
+  const admin = new HubClient({ baseUrl: hub.url, getToken: () => hub.adminToken });
+  const made = await admin.createToken('alice', { note: 'bench', expiresInSeconds: 600 });
+  const client = new HubClient({ baseUrl: hub.url, getToken: () => made.token });
+  const bare = async (): Promise<unknown> => {
+    const res = await fetch(`${hub.url}/hub/api/user`, { headers: { Authorization: `token ${made.token}` } });
+    return res.json();
+  };
+  const [viaClient, viaFetch] = await sideBySide(() => client.getCurrentUser(), bare);
+  rows.push({ what: 'GET /hub/api/user', flavor: hub.flavor, medianMs: viaClient, baselineMs: viaFetch });
+  const spawns: number[] = [];
+  for (let i = 0; i < SPAWNS; i++) {
+    spawns.push(await time(() => client.startServer('alice')));
+    await client.stopServer('alice');
+  }
+  rows.push({ what: 'spawn alice (POST → ready)', flavor: hub.flavor, medianMs: median(spawns) });
+  await admin.revokeToken('alice', made.id);
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const flavor of ['pypi', 'debian3'] as const) {
+    const starts: number[] = [];
+    let hub: HubHandle | undefined;
+    for (let i = 0; i < SPAWNS; i++) {
+      const t0 = performance.now();
+      hub = await startHub({ flavor });
+      starts.push(performance.now() - t0);
+      if (i < SPAWNS - 1) await hub.stop();
+    }
+    rows.push({ what: 'hub start (launch → /hub/api 200, service up)', flavor, medianMs: median(starts) });
+    if (hub) {
+      try {
+        await clientVsFetch(hub, rows);
+      } finally {
+        await hub.stop();
+      }
+    }
+  }
+  console.log(`\n${CALLS} calls per client row, ${SPAWNS} runs per start/spawn row\n`);
+  console.log('| what | flavour | median ms | bare fetch ms | ratio |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows) {
+    const base = r.baselineMs === undefined ? '' : r.baselineMs.toFixed(2);
+    const ratio = r.baselineMs === undefined ? '' : (r.medianMs / r.baselineMs).toFixed(2);
+    console.log(`| ${r.what} | ${r.flavor} | ${r.medianMs.toFixed(2)} | ${base} | ${ratio} |`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
