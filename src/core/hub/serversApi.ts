@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { HubNotFoundError, HubResponseError, SpawnFailedError, extractServerMessage } from './errors';
 import { expectStatus } from './response';
 import type { HubServer, SpawnProgressEvent } from './schemas';
-import { followSpawnProgress } from './spawnProgress';
+import { followSpawnProgress, type SpawnOutcome } from './spawnProgress';
 import type { HubTransport } from './transport';
 import { getUser, userPath } from './usersApi';
 
@@ -54,33 +54,36 @@ export async function startServer(
   if (res.status === 400 && /already running/i.test(res.data)) {
     return readyServer(transport, user, serverName, signal);
   }
-  const spawnFailed = res.status >= 500 && ![502, 503, 504].includes(res.status);
-  if (!spawnFailed) expectStatus(res, [201, 202], `start ${label}`);
-  if (res.status === 202 || spawnFailed) {
-    // When a spawn fails at once, the POST's own body often says only "error"; the progress stream then
-    // replays the spawner's reason, so read it either way.
-    const progress = followSpawnProgress(
-      transport,
-      `${path}/progress`,
-      options.onProgress ?? (() => undefined),
-      signal,
-    );
-    const outcome = spawnFailed ? await progress.catch(() => undefined) : await progress;
-    const hubSaid =
-      outcome?.kind === 'failed'
-        ? (outcome.event.message ?? 'Spawn failed')
-        : spawnFailed
-          ? (extractServerMessage(res.data) ?? `status ${res.status}`)
-          : undefined;
-    if (hubSaid !== undefined) {
-      throw new SpawnFailedError(`The hub could not start ${label}: ${hubSaid}`, {
-        status: res.status,
-        url: res.url,
-        serverMessage: hubSaid,
-      });
-    }
+  const postFailed = res.status >= 500 && ![502, 503, 504].includes(res.status);
+  if (!postFailed) expectStatus(res, [201, 202], `start ${label}`);
+  if (res.status === 201) return readyServer(transport, user, serverName, signal);
+
+  const spawnFailed = (hubSaid: string): SpawnFailedError =>
+    new SpawnFailedError(`The hub could not start ${label}: ${hubSaid}`, {
+      status: res.status,
+      url: res.url,
+      serverMessage: hubSaid,
+    });
+  // 202, or a failed POST whose body often says only "error": the progress stream tells how it ends and why.
+  const onProgress = options.onProgress ?? (() => undefined);
+  let outcome: SpawnOutcome | undefined;
+  let progressError: HubResponseError | undefined;
+  try {
+    outcome = await followSpawnProgress(transport, `${path}/progress`, onProgress, signal);
+  } catch (err) {
+    if (err instanceof HubResponseError) progressError = err;
+    else if (!postFailed) throw err;
   }
-  return readyServer(transport, user, serverName, signal);
+  if (outcome?.kind === 'ready') return readyServer(transport, user, serverName, signal);
+  if (outcome?.kind === 'failed') throw spawnFailed(outcome.event.message ?? 'Spawn failed');
+  if (postFailed) throw spawnFailed(extractServerMessage(res.data) ?? `status ${res.status}`);
+  // The stream ended early, or the hub says the server is "not starting": it either came up or gave up.
+  const server = (await listServers(transport, user, signal))[serverName];
+  if (server?.ready) return server;
+  throw spawnFailed(
+    progressError?.serverMessage ??
+      'the hub stopped reporting progress before the server was ready; its log says why',
+  );
 }
 
 /** `DELETE /hub/api/users/{name}/server`, then waits until the hub reports it stopped. */

@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import type { Readable } from 'node:stream';
-import { InvalidHubResponseError } from './errors';
+import { InvalidHubResponseError, errorForStatus } from './errors';
 import { expectStatus, checkShape } from './response';
 import { progressEventSchema, type SpawnProgressEvent } from './schemas';
 import type { HubTransport } from './transport';
@@ -24,11 +24,25 @@ export async function followSpawnProgress(
   // The stream stays open for as long as the spawn takes, so the socket timeout is off; `signal` bounds it.
   const res = await transport.stream({ method: 'GET', path: progressPath, signal, timeoutMs: 0 });
   try {
+    if (res.status !== 200) {
+      // An error answer is short JSON or HTML: read it, so the typed error carries the hub's message.
+      throw errorForStatus(res.status, res.url, await readText(res.data, 16_384), 'report spawn progress');
+    }
     expectStatus(res, [200], 'report spawn progress');
     return await readEvents(res.data, onProgress, signal);
   } finally {
     res.data.destroy();
   }
+}
+
+async function readText(stream: Readable, limit: number): Promise<string> {
+  let text = '';
+  stream.setEncoding('utf8');
+  for await (const chunk of stream as AsyncIterable<string>) {
+    text += chunk;
+    if (text.length >= limit) break;
+  }
+  return text;
 }
 
 async function readEvents(

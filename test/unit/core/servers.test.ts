@@ -80,6 +80,33 @@ test('a 500 from POST is a spawn failure with the hub message', async (t) => {
   });
 });
 
+test('a spawn the hub forgets (progress says "not starting") is SpawnFailedError, not a generic 400', async (t) => {
+  const stub = await startStub((req, res) => {
+    if (req.method === 'POST') json(res, 202, {});
+    else if (req.url.endsWith('/progress'))
+      json(res, 400, { status: 400, message: 'bob:x is not starting...' });
+    else json(res, 200, { name: 'bob', servers: {} });
+  });
+  t.after(() => stub.close());
+  const client = new HubClient({ baseUrl: stub.url, getToken: () => 't' });
+  await assert.rejects(client.startServer('bob', { serverName: 'x' }), (err: unknown) => {
+    assert.ok(err instanceof SpawnFailedError, String(err));
+    assert.equal(err.serverMessage, 'bob:x is not starting...');
+    return true;
+  });
+});
+
+test('a progress stream that ends without a verdict still returns a server that came up', async (t) => {
+  const stub = await startStub((req, res) => {
+    if (req.method === 'POST') json(res, 202, {});
+    else if (req.url.endsWith('/progress')) sse(res, [{ progress: 10, message: 'Server requested' }]);
+    else json(res, 200, readyUser);
+  });
+  t.after(() => stub.close());
+  const client = new HubClient({ baseUrl: stub.url, getToken: () => 't' });
+  assert.equal((await client.startServer('alice')).ready, true);
+});
+
 test('a payload of the wrong shape is InvalidHubResponseError naming the field', async (t) => {
   const stub = await startStub((_req, res) =>
     json(res, 200, { name: 'alice', servers: { '': { ready: 'yes' } } }),
