@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 
 import { DEMO_USERS, startHub, type HubFlavor, type StartHubOptions } from './harness';
+import { flavorFromEnv } from './settings';
 
 const USAGE = 'usage: cli.ts start [--flavor pypi|debian3] [--port N] [--state-dir DIR] [--verbose]';
 
@@ -19,7 +20,7 @@ function parseOptions(argv: string[]): StartHubOptions {
     },
   });
   if (positionals[0] !== 'start' || positionals.length > 1) throw new Error(USAGE);
-  const flavor = values.flavor ?? process.env['HUB_FLAVOR'] ?? 'pypi';
+  const flavor = values.flavor ?? flavorFromEnv();
   if (flavor !== 'pypi' && flavor !== 'debian3')
     throw new Error(`--flavor must be pypi or debian3\n${USAGE}`);
   const opts: StartHubOptions = { flavor: flavor satisfies HubFlavor };

@@ -1,5 +1,6 @@
 // One hub per test process: reuse the one a runner started (HUB_URL set), or start one on first use.
-import { readPasswords, startHub, type HubFlavor, type HubHandle } from './harness';
+import { readPasswords, startHub, type HubHandle } from './harness';
+import { flavorFromEnv } from './settings';
 
 const ENV_KEYS = [
   'HUB_URL',
@@ -22,13 +23,6 @@ export function hubEnv(h: HubHandle): Record<string, string> {
     HUB_PID: String(h.hubPid),
     HUB_VERSION: h.version,
   };
-}
-
-function flavorFromEnv(): HubFlavor {
-  const flavor = process.env['HUB_FLAVOR'] ?? 'pypi';
-  if (flavor !== 'pypi' && flavor !== 'debian3')
-    throw new Error(`HUB_FLAVOR must be pypi or debian3, not ${flavor}`);
-  return flavor;
 }
 
 function handleFromEnv(): HubHandle {

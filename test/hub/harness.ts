@@ -15,6 +15,7 @@ import {
   USERS_FILE,
   checkPrerequisites,
   defaultServiceCommand,
+  flavorFromEnv,
   flavorSetup,
   serviceCommandFromEnv,
   writeSettings,
@@ -220,19 +221,19 @@ async function newRunConfig(
   opts: StartHubOptions,
   flavor: HubFlavor,
   serviceCommand: string[],
-): Promise<{ rc: RunConfig; ports: number[] }> {
+): Promise<RunConfig> {
   const stateDir = prepareStateDir(opts.stateDir);
   await stopStale(stateDir);
   const [hubPort = 0, proxyApiPort = 0, servicePort = 0, freePublic = 0] = await freePorts(4);
-  const rc: RunConfig = {
+  return {
     flavor,
+    ports: { hub: hubPort, proxyApi: proxyApiPort, service: servicePort },
     stateDir,
     url: `http://127.0.0.1:${opts.port ?? freePublic}`,
     adminToken: crypto.randomBytes(32).toString('hex'),
     serviceToken: crypto.randomBytes(32).toString('hex'),
     serviceCommand,
   };
-  return { rc, ports: [hubPort, proxyApiPort, servicePort] };
 }
 
 /** stop() for the handle, plus the 'exit' hook that stops the hub if the process ends first. */
@@ -275,13 +276,13 @@ async function waitUntilUp(run: HubRun, rc: RunConfig, log: StartHubOptions['log
 }
 
 export async function startHub(opts: StartHubOptions = {}): Promise<HubHandle> {
-  const flavor = opts.flavor ?? (process.env['HUB_FLAVOR'] === 'debian3' ? 'debian3' : 'pypi');
+  const flavor = opts.flavor ?? flavorFromEnv();
   const serviceCommand = opts.serviceCommand ?? serviceCommandFromEnv() ?? defaultServiceCommand();
   const setup = flavorSetup(flavor);
   checkPrerequisites(setup, serviceCommand); // before making a state dir or stopping anything
   const passwords = readPasswords();
-  const { rc, ports } = await newRunConfig(opts, flavor, serviceCommand);
-  const hubPid = launchHub(rc, setup, writeSettings(rc, setup, ports));
+  const rc = await newRunConfig(opts, flavor, serviceCommand);
+  const hubPid = launchHub(rc, setup, writeSettings(rc, setup));
   const run: HubRun = {
     url: rc.url,
     adminToken: rc.adminToken,

@@ -19,6 +19,14 @@ export const SERVICE_SCOPES: readonly string[] = ['list:groups', 'read:groups', 
 /** What a token issued through the service's OAuth client may carry: the user's own (minimal) role. */
 export const OAUTH_CLIENT_ALLOWED_SCOPES: readonly string[] = ['inherit'];
 
+/** HUB_FLAVOR, `pypi` when unset; anything else is an error rather than a silent default. */
+export function flavorFromEnv(): HubFlavor {
+  const flavor = process.env['HUB_FLAVOR'] ?? 'pypi';
+  if (flavor !== 'pypi' && flavor !== 'debian3')
+    throw new Error(`HUB_FLAVOR must be pypi or debian3, not ${flavor}`);
+  return flavor;
+}
+
 const VENV = process.env['HUB_VENV'] ?? '/opt/hub-notebooks/venv-jh5';
 
 export interface FlavorSetup {
@@ -84,8 +92,16 @@ export function checkPrerequisites(setup: FlavorSetup, serviceCommand: string[])
   }
 }
 
+/** The loopback ports of one run, besides the public one in `url`. */
+export interface RunPorts {
+  hub: number;
+  proxyApi: number;
+  service: number;
+}
+
 export interface RunConfig {
   flavor: HubFlavor;
+  ports: RunPorts;
   stateDir: string;
   url: string;
   adminToken: string;
@@ -93,16 +109,15 @@ export interface RunConfig {
   serviceCommand: string[];
 }
 
-export function writeSettings(rc: RunConfig, setup: FlavorSetup, ports: number[]): string {
-  const [hubPort, proxyApiPort, servicePort] = ports;
+export function writeSettings(rc: RunConfig, setup: FlavorSetup): string {
   const serviceEnv: Record<string, string> = { HUB_PUBLIC_URL: rc.url };
   // Lets coverage tools see the managed service too.
   if (process.env['NODE_V8_COVERAGE']) serviceEnv['NODE_V8_COVERAGE'] = process.env['NODE_V8_COVERAGE'];
   const settings = {
     stateDir: rc.stateDir,
     publicUrl: rc.url,
-    hubPort,
-    proxyApiUrl: `http://127.0.0.1:${proxyApiPort}`,
+    hubPort: rc.ports.hub,
+    proxyApiUrl: `http://127.0.0.1:${rc.ports.proxyApi}`,
     proxyAuthToken: crypto.randomBytes(32).toString('hex'),
     proxyCommand: setup.proxyCmd,
     singleuserCmd: setup.singleuserCmd,
@@ -113,7 +128,7 @@ export function writeSettings(rc: RunConfig, setup: FlavorSetup, ports: number[]
     serviceScopes: SERVICE_SCOPES,
     testAdminToken: rc.adminToken,
     hubNotebooks: {
-      url: `http://127.0.0.1:${servicePort}`,
+      url: `http://127.0.0.1:${rc.ports.service}`,
       command: rc.serviceCommand,
       apiToken: rc.serviceToken,
       redirectUri: `${rc.url}/services/${SERVICE_NAME}/oauth_callback`,

@@ -16,11 +16,13 @@ export interface HubRun {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function runningServers(run: HubRun): Promise<{ user: string; name: string }[]> {
+  // The admin's user list already carries each user's servers and their state (pids), on 3.0 and 5.x.
   const list = await hubApi(run.url, run.adminToken, 'GET', '/users', 5000);
   const found: { user: string; name: string }[] = [];
-  for (const user of userNames(list.body)) {
-    const res = await hubApi(run.url, run.adminToken, 'GET', `/users/${encodeURIComponent(user)}`, 5000);
-    for (const server of serversOf(res.body)) {
+  for (const model of Array.isArray(list.body) ? (list.body as unknown[]) : []) {
+    const user = userNames([model])[0];
+    if (user === undefined) continue;
+    for (const server of serversOf(model)) {
       const ref = server.pid === undefined ? undefined : procRef(server.pid);
       if (ref && !run.serverPids.some((r) => r.pid === ref.pid)) run.serverPids.push(ref);
       found.push({ user, name: server.name });

@@ -28,6 +28,7 @@ export async function followSpawnProgress(
       // An error answer is short JSON or HTML: read it, so the typed error carries the hub's message.
       throw errorForStatus(res.status, res.url, await readText(res.data, 16_384), 'report spawn progress');
     }
+    // A 200 can still be the hub's login page after redirects; expectStatus knows those.
     expectStatus(res, [200], 'report spawn progress');
     return await readEvents(res.data, onProgress, signal);
   } finally {
