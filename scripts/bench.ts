@@ -6,6 +6,9 @@
 import { performance } from 'node:perf_hooks';
 import { HubClient } from '../src/core/hub';
 import { startHub, type HubFlavor, type HubHandle } from '../test/hub/harness';
+import { hubEnv } from '../test/hub/fixture';
+import { HubBrowser } from '../test/integration/support/hubBrowser';
+import { signInAs } from '../test/integration/support/signIn';
 
 const CALLS = Number(process.env.BENCH_RUNS ?? 50);
 const SPAWNS = Math.max(1, Math.round(CALLS / 16));
@@ -60,6 +63,33 @@ async function clientVsFetch(hub: HubHandle, rows: Row[]): Promise<void> {
   await admin.revokeToken('alice', made.id);
 }
 
+/**
+ * The browser sign-in from code (the hub login excluded: the browser is already logged in), against minting
+ * a token straight through the API: what the OAuth dance, the handoff and the redemption cost on top.
+ */
+async function signInVsMint(hub: HubHandle, rows: Row[]): Promise<void> {
+  Object.assign(process.env, hubEnv(hub));
+  const admin = new HubClient({ baseUrl: hub.url, getToken: () => hub.adminToken });
+  const browser = new HubBrowser(hub.url);
+  await browser.login('alice', hub.passwords.alice);
+  const [viaBrowser, viaApi] = await sideBySide(
+    async () => {
+      const { grant } = await signInAs(hub, 'alice', browser, { loggedIn: true });
+      await admin.revokeToken('alice', grant.token_id);
+    },
+    async () => {
+      const made = await admin.createToken('alice', { note: 'bench', expiresInSeconds: 600 });
+      await admin.revokeToken('alice', made.id);
+    },
+  );
+  rows.push({
+    what: 'browser sign-in → token (vs. minting via API)',
+    flavor: hub.flavor,
+    medianMs: viaBrowser,
+    baselineMs: viaApi,
+  });
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const flavor of ['pypi', 'debian3'] as const) {
@@ -75,6 +105,7 @@ async function main(): Promise<void> {
     if (hub) {
       try {
         await clientVsFetch(hub, rows);
+        await signInVsMint(hub, rows);
       } finally {
         await hub.stop();
       }

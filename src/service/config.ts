@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAllowedOrigins } from '../core/auth/redirectUri';
 
 /** The hub service's settings, read from the environment JupyterHub gives a managed service. */
 export interface ServiceConfig {
@@ -6,14 +7,54 @@ export interface ServiceConfig {
   name: string;
   /** `JUPYTERHUB_API_URL`, for example `http://127.0.0.1:8081/hub/api`. */
   hubApiUrl: string;
-  /** `JUPYTERHUB_API_TOKEN`: the service's own token. Never logged. */
+  /** `JUPYTERHUB_API_TOKEN`: the service's own token, also its OAuth client secret. Never logged. */
   apiToken: string;
   /** `JUPYTERHUB_SERVICE_PREFIX`, for example `/services/hub-notebooks/`; always ends in `/`. */
   prefix: string;
   /** Where to listen, from `JUPYTERHUB_SERVICE_URL` (the proxy forwards the prefix there). */
   host: string;
   port: number;
+  oauth: OAuthSettings;
 }
+
+/** How the service signs users in through the hub and what it hands the extension. */
+export interface OAuthSettings {
+  /** `JUPYTERHUB_CLIENT_ID`, `service-hub-notebooks`. */
+  clientId: string;
+  /** `JUPYTERHUB_OAUTH_CALLBACK_URL`: the registered redirect URI, usually host-relative. */
+  callbackUrl: string;
+  /** The hub's authorize endpoint as the browser reaches it (`JUPYTERHUB_HOST` + base URL + `hub/api/oauth2/authorize`). */
+  authorizeUrl: string;
+  /** The hub's token endpoint as the service reaches it (`JUPYTERHUB_API_URL/oauth2/token`). */
+  tokenUrl: string;
+  /** The hub's public URL when JupyterHub says (`JUPYTERHUB_PUBLIC_HUB_URL`), else derived per request. */
+  publicHubUrl: string | undefined;
+  /** `HUB_NOTEBOOKS_EXTENSION_ID`: the extension allowed behind editor URI schemes. */
+  extensionId: string;
+  /** `HUB_NOTEBOOKS_ALLOWED_REDIRECT_ORIGINS`: extra https origins for web or remote VS Code. */
+  allowedRedirectOrigins: string[];
+  /** `HUB_NOTEBOOKS_TOKEN_EXPIRES_IN`: lifetime in seconds of the token the extension receives. */
+  tokenExpiresInSeconds: number;
+  /** `HUB_NOTEBOOKS_TOKEN_SCOPES`: the scopes of that token (space or comma separated). */
+  tokenScopes: string[];
+  /** `HUB_NOTEBOOKS_HANDOFF_TTL_SECONDS`: how long a handoff code lives; at most 60. */
+  handoffTtlMs: number;
+}
+
+/** A week: long enough not to nag every morning, short enough that a lost laptop's token dies on its own. */
+export const DEFAULT_TOKEN_EXPIRES_IN = 7 * 24 * 3600;
+
+/**
+ * What the extension's token may do, and no more: know who it is and its groups, start, stop and use the
+ * user's own servers, and call this service. `!user` means the token's owner.
+ */
+export const DEFAULT_TOKEN_SCOPES: readonly string[] = [
+  'read:users:name!user',
+  'read:users:groups!user',
+  'read:servers!user',
+  'servers!user',
+  'access:servers!user',
+];
 
 const envSchema = z.object({
   JUPYTERHUB_SERVICE_NAME: z.string().min(1).default('hub-notebooks'),
@@ -21,6 +62,16 @@ const envSchema = z.object({
   JUPYTERHUB_API_TOKEN: z.string().min(1),
   JUPYTERHUB_SERVICE_PREFIX: z.string().startsWith('/').default('/services/hub-notebooks/'),
   JUPYTERHUB_SERVICE_URL: z.url(),
+  JUPYTERHUB_CLIENT_ID: z.string().min(1).default('service-hub-notebooks'),
+  JUPYTERHUB_OAUTH_CALLBACK_URL: z.string().optional(),
+  JUPYTERHUB_HOST: z.string().default(''),
+  JUPYTERHUB_BASE_URL: z.string().startsWith('/').default('/'),
+  JUPYTERHUB_PUBLIC_HUB_URL: z.string().optional(),
+  HUB_NOTEBOOKS_EXTENSION_ID: z.string().min(3).default('hub-notebooks.hub-notebooks'),
+  HUB_NOTEBOOKS_ALLOWED_REDIRECT_ORIGINS: z.string().optional(),
+  HUB_NOTEBOOKS_TOKEN_EXPIRES_IN: z.coerce.number().int().min(300).default(DEFAULT_TOKEN_EXPIRES_IN),
+  HUB_NOTEBOOKS_TOKEN_SCOPES: z.string().optional(),
+  HUB_NOTEBOOKS_HANDOFF_TTL_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
 });
 
 /** Reads and checks the environment; the error names each missing or malformed variable, never its value. */
@@ -35,9 +86,8 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
   }
   const e = parsed.data;
   const listen = new URL(e.JUPYTERHUB_SERVICE_URL);
-  const prefix = e.JUPYTERHUB_SERVICE_PREFIX.endsWith('/')
-    ? e.JUPYTERHUB_SERVICE_PREFIX
-    : `${e.JUPYTERHUB_SERVICE_PREFIX}/`;
+  const prefix = withSlash(e.JUPYTERHUB_SERVICE_PREFIX);
+  const apiUrl = withSlash(e.JUPYTERHUB_API_URL);
   return {
     name: e.JUPYTERHUB_SERVICE_NAME,
     hubApiUrl: e.JUPYTERHUB_API_URL,
@@ -45,5 +95,28 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     prefix,
     host: listen.hostname,
     port: Number(listen.port || (listen.protocol === 'https:' ? 443 : 80)),
+    oauth: {
+      clientId: e.JUPYTERHUB_CLIENT_ID,
+      callbackUrl: e.JUPYTERHUB_OAUTH_CALLBACK_URL || `${prefix}oauth_callback`,
+      authorizeUrl: `${e.JUPYTERHUB_HOST}${withSlash(e.JUPYTERHUB_BASE_URL)}hub/api/oauth2/authorize`,
+      tokenUrl: `${apiUrl}oauth2/token`,
+      publicHubUrl: e.JUPYTERHUB_PUBLIC_HUB_URL || undefined,
+      extensionId: e.HUB_NOTEBOOKS_EXTENSION_ID,
+      allowedRedirectOrigins: parseAllowedOrigins(e.HUB_NOTEBOOKS_ALLOWED_REDIRECT_ORIGINS),
+      tokenExpiresInSeconds: e.HUB_NOTEBOOKS_TOKEN_EXPIRES_IN,
+      tokenScopes: e.HUB_NOTEBOOKS_TOKEN_SCOPES
+        ? e.HUB_NOTEBOOKS_TOKEN_SCOPES.split(/[\s,]+/).filter(Boolean)
+        : [...DEFAULT_TOKEN_SCOPES, `access:services!service=${e.JUPYTERHUB_SERVICE_NAME}`],
+      handoffTtlMs: e.HUB_NOTEBOOKS_HANDOFF_TTL_SECONDS * 1000,
+    },
   };
+}
+
+/** The hub's base URL for the core transport, from the API URL (`…/hub/api` → `…/`). */
+export function hubBaseFromApiUrl(apiUrl: string): string {
+  return withSlash(apiUrl).replace(/hub\/api\/$/, '');
+}
+
+function withSlash(value: string): string {
+  return value.endsWith('/') ? value : `${value}/`;
 }

@@ -4,27 +4,44 @@ import { createServiceServer } from './server';
 
 declare const HUB_NOTEBOOKS_VERSION: string | undefined;
 
-/** Logs to stdout/stderr, which JupyterHub collects for managed services. */
-const consoleLogger: Logger = {
-  trace: () => undefined,
-  debug: (m, ...a) =>
-    process.env.HUB_NOTEBOOKS_DEBUG ? console.debug(`[hub-notebooks] ${m}`, ...a) : undefined,
-  info: (m, ...a) => console.log(`[hub-notebooks] ${m}`, ...a),
-  warn: (m, ...a) => console.warn(`[hub-notebooks] ${m}`, ...a),
-  error: (m, ...a) => console.error('[hub-notebooks]', m, ...a),
-};
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
+type Level = (typeof LEVELS)[number];
+
+/**
+ * Logs to stdout/stderr, which JupyterHub collects for managed services, from the level named by
+ * HUB_NOTEBOOKS_LOG_LEVEL (info by default). No caller ever passes a token, code or verifier.
+ */
+function consoleLogger(levelName: string | undefined): Logger {
+  const min = Math.max(0, LEVELS.indexOf((levelName ?? 'info') as Level));
+  const on = (level: Level) => LEVELS.indexOf(level) >= min;
+  const out =
+    (level: Level, write: (...a: unknown[]) => void) =>
+    (m: unknown, ...a: unknown[]) =>
+      on(level)
+        ? write(`[hub-notebooks] ${level === 'info' ? '' : `${level}: `}${String(m)}`, ...a)
+        : undefined;
+  return {
+    trace: out('trace', console.log),
+    debug: out('debug', console.log),
+    info: out('info', console.log),
+    warn: out('warn', console.warn),
+    error: (m, ...a) => console.error('[hub-notebooks] error:', m, ...a),
+  };
+}
+
+const log = consoleLogger(process.env.HUB_NOTEBOOKS_LOG_LEVEL);
 
 function main(): void {
   const config = loadServiceConfig(process.env);
   const version = typeof HUB_NOTEBOOKS_VERSION === 'string' ? HUB_NOTEBOOKS_VERSION : 'dev';
-  const server = createServiceServer(config, version, consoleLogger);
+  const server = createServiceServer(config, version, log);
   server.listen(config.port, config.host, () => {
-    consoleLogger.info(
+    log.info(
       `listening on ${config.host}:${config.port}, prefix ${config.prefix}, hub API ${config.hubApiUrl}`,
     );
   });
   const shutdown = (signal: string): void => {
-    consoleLogger.info(`${signal}: shutting down`);
+    log.info(`${signal}: shutting down`);
     server.close(() => process.exit(0));
     // Open keep-alive connections would hold close() forever; the hub expects a prompt exit.
     setTimeout(() => process.exit(0), 3000).unref();
@@ -36,6 +53,6 @@ function main(): void {
 try {
   main();
 } catch (err) {
-  consoleLogger.error(err instanceof Error ? err.message : String(err));
+  log.error(err instanceof Error ? err.message : String(err));
   process.exit(1);
 }

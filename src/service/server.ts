@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger';
+import { SignInBroker } from './auth/broker';
 import type { ServiceConfig } from './config';
+import { RequestError, pathOf, sendJson } from './http';
 
 /** What the service reports about itself at `GET {prefix}health`. */
 export interface HealthReport {
@@ -10,28 +12,44 @@ export interface HealthReport {
 }
 
 /**
- * Builds the service's HTTP server. For now it answers the health check that the harness and operators use
- * to see the hub launched it; sign-in brokering and the catalog mount further routes here.
+ * Builds the service's HTTP server: the health check, and the sign-in broker under `auth/` and
+ * `oauth_callback`. The catalog mounts further routes here. Logs name the path, never the query.
  */
 export function createServiceServer(config: ServiceConfig, version: string, log: Logger): Server {
+  const broker = new SignInBroker(config, log);
   return createServer((req, res) => {
     const started = Date.now();
     res.on('finish', () =>
       log.info(`${req.method ?? '?'} ${pathOf(req)} → ${res.statusCode} (${Date.now() - started} ms)`),
     );
-    try {
-      route(config, version, req, res);
-    } catch (err) {
+    route(config, version, broker, req, res).catch((err: unknown) => {
       log.error(err instanceof Error ? err : String(err));
-      sendJson(res, 500, { message: 'Internal error in the hub-notebooks service; see its log on the hub.' });
-    }
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const status = err instanceof RequestError ? err.status : 500;
+      sendJson(res, status, {
+        error: err instanceof RequestError ? err.code : 'server_error',
+        message:
+          err instanceof RequestError
+            ? err.message
+            : 'Internal error in the hub-notebooks service; see its log on the hub.',
+      });
+    });
   });
 }
 
-function route(config: ServiceConfig, version: string, req: IncomingMessage, res: ServerResponse): void {
+async function route(
+  config: ServiceConfig,
+  version: string,
+  broker: SignInBroker,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const path = pathOf(req);
   if (!path.startsWith(config.prefix)) {
-    sendJson(res, 404, { message: `Not under ${config.prefix}` });
+    sendJson(res, 404, { error: 'not_found', message: `Not under ${config.prefix}` });
     return;
   }
   const sub = path.slice(config.prefix.length);
@@ -40,16 +58,6 @@ function route(config: ServiceConfig, version: string, req: IncomingMessage, res
     sendJson(res, 200, report);
     return;
   }
-  sendJson(res, 404, { message: `No such endpoint: ${path}` });
-}
-
-/** The request path without its query string, so logs never carry query parameters. */
-function pathOf(req: IncomingMessage): string {
-  return new URL(req.url ?? '/', 'http://service.invalid').pathname;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(text);
+  if (await broker.handle(sub, req, res)) return;
+  sendJson(res, 404, { error: 'not_found', message: `No such endpoint: ${path}` });
 }

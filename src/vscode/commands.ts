@@ -1,18 +1,28 @@
 import * as vscode from 'vscode';
+import { signIn, signInWithToken, signOut } from './authCommands';
+import type { HubAuthProvider } from './authProvider';
 import { CommandIds, type CommandId } from './commandIds';
+import type { HubSessions } from './hubSessions';
 import type { ExtensionLog } from './log';
 
 /** What the command handlers need; grows as the extension gains parts. */
 export interface CommandContext {
   log: ExtensionLog;
+  auth: HubAuthProvider;
+  /** For the hub commands to come (open, run), which act as the signed-in user. */
+  sessions: HubSessions;
 }
 
 type Handler = (...args: unknown[]) => unknown;
 
 /** The one table of command id → handler. TypeScript makes every id in CommandIds have a handler. */
 export function createCommands(ctx: CommandContext): Record<CommandId, Handler> {
+  const authLog = ctx.log.for('auth');
   return {
     [CommandIds.showLog]: () => ctx.log.show(),
+    [CommandIds.signIn]: () => signIn(authLog),
+    [CommandIds.signInWithToken]: () => signInWithToken(ctx.auth),
+    [CommandIds.signOut]: () => signOut(ctx.auth),
   };
 }
 

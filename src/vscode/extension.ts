@@ -1,8 +1,16 @@
 import * as vscode from 'vscode';
+import { AccountConnections } from '../core/auth';
+import { AccountStatus } from './accountStatus';
+import { HubAuthProvider } from './authProvider';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './authSession';
 import { createCommands, registerCommands } from './commands';
+import { HubSessions } from './hubSessions';
+import { warnIfNoKeyring } from './keyringWarning';
 import { DisposableStore } from './lifecycle';
 import { ExtensionLog } from './log';
 import { NOTEBOOKS_VIEW_ID, NotebooksTreeProvider } from './notebooksView';
+import { Settings } from './settings';
+import { UriCallbackRouter } from './uriCallbacks';
 
 /**
  * Wires the extension: builds the core, wraps it in adapters and registers them. It does nothing else, so
@@ -13,8 +21,39 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(store);
   const log = store._register(new ExtensionLog());
   try {
+    const authLog = log.for('auth');
+    const settings = store._register(new Settings(log.for('settings')));
+    const callbacks = store._register(new UriCallbackRouter(context.extension.id, authLog));
+    store._register(callbacks.register());
+    const connections = new AccountConnections();
+    const auth = store._register(
+      new HubAuthProvider({
+        secrets: context.secrets,
+        settings,
+        callbacks,
+        connections,
+        logger: authLog,
+        showLog: () => log.show(),
+      }),
+    );
+    store._register(
+      vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, auth, {
+        supportsMultipleAccounts: true,
+      }),
+    );
+    const sessions = new HubSessions(auth, connections, log.for('hub'));
     store._register(vscode.window.registerTreeDataProvider(NOTEBOOKS_VIEW_ID, new NotebooksTreeProvider()));
-    store._register(registerCommands(createCommands({ log })));
+    store._register(new AccountStatus(auth, authLog));
+    store._register(registerCommands(createCommands({ log, auth, sessions })));
+    void warnIfNoKeyring(
+      {
+        platform: process.platform,
+        env: process.env,
+        remoteName: vscode.env.remoteName,
+        globalState: context.globalState,
+      },
+      authLog,
+    ).catch((err: unknown) => authLog.warn(`the keyring check failed: ${String(err)}`));
     log.for('extension').info(`Hub Notebooks ${versionOf(context)} activated`);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -53,6 +53,10 @@ let shared: Promise<HubHandle> | undefined;
 export function useHub(): Promise<HubHandle> {
   shared ??= process.env['HUB_URL']
     ? Promise.resolve(handleFromEnv())
-    : startHub({ flavor: flavorFromEnv() });
+    : startHub({ flavor: flavorFromEnv() }).then((h) => {
+        // Helpers that read the environment (the state dir for trace logs) then see this hub too.
+        Object.assign(process.env, hubEnv(h));
+        return h;
+      });
   return shared;
 }

@@ -30,10 +30,9 @@ export type { DemoUser, HubFlavor } from './settings';
 export {
   ADMIN_USERS,
   DEMO_USERS,
-  OAUTH_CLIENT_ALLOWED_SCOPES,
   REPO_ROOT,
   SERVICE_NAME,
-  SERVICE_SCOPES,
+  OPERATOR_SNIPPET,
   TEAM_API_KEY,
   TEAM_USERS,
   USERS_FILE,

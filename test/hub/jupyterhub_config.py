@@ -83,43 +83,24 @@ c.Spawner.pre_spawn_hook = fail_broken_server
 team = s['teamUsers']
 c.JupyterHub.load_groups = {'team': team} if HUB_MAJOR < 4 else {'team': {'users': team}}
 
-# --- services ---
-svc = s['hubNotebooks']
-hub_notebooks = {
-    'name': 'hub-notebooks',
-    'url': svc['url'],
-    'api_token': svc['apiToken'],
-    # OAuth client ids must start with 'service-'; the redirect URI is matched exactly.
-    'oauth_client_id': 'service-hub-notebooks',
-    'oauth_redirect_uri': svc['redirectUri'],
-    # What a token issued to this client may carry. 'inherit' = the signed-in user's own permissions,
-    # which the 'user' role below already keeps to 'self' plus access to this service.
-    'oauth_client_allowed_scopes': svc['oauthClientAllowedScopes'],
-    'environment': svc['environment'],
-}
-if svc['command']:
-    hub_notebooks['command'] = svc['command']  # a managed service: the hub starts and stops it
-c.JupyterHub.services = [
-    hub_notebooks,
-    # Tests only: a token with the admin role, to inspect and clean up. Never used by product code.
-    {'name': 'test-admin', 'api_token': s['testAdminToken']},
-]
+# --- services: the operator's snippet from docs/, as is, then this run's ports, command and secret ---
+c.JupyterHub.services = []
+c.JupyterHub.load_roles = []
+with open(s['operatorSnippet']) as f:
+    exec(compile(f.read(), s['operatorSnippet'], 'exec'))  # defines hub_notebooks_service
 
-# --- roles, least privilege ---
-c.JupyterHub.load_roles = [
-    {
-        # Every user: their own resources, plus signing in to the hub-notebooks service through OAuth.
-        # 3.0's default user role lacks access:services, so without it authorize answers 403.
-        'name': 'user',
-        'scopes': ['self', 'access:services!service=hub-notebooks'],
-    },
-    {
-        # The service's own token, for the team catalog: list groups and read their members, and read a
-        # user's groups. Nothing else: no servers, no tokens, no user models beyond names and groups.
-        'name': 'hub-notebooks-service',
-        'scopes': s['serviceScopes'],
-        'services': ['hub-notebooks'],
-    },
+svc = s['hubNotebooks']
+hub_notebooks_service['url'] = svc['url']
+hub_notebooks_service['api_token'] = svc['apiToken']
+hub_notebooks_service['environment'] = {**hub_notebooks_service['environment'], **svc['environment']}
+if svc['command']:
+    hub_notebooks_service['command'] = svc['command']
+else:
+    del hub_notebooks_service['command']  # started by hand (an external service)
+
+# Tests only: a token with the admin role, to inspect and clean up. Never used by product code.
+c.JupyterHub.services.append({'name': 'test-admin', 'api_token': s['testAdminToken']})
+c.JupyterHub.load_roles.append(
     {
         # Tests only: the built-in admin role for the test-admin service (it includes admin:server_state,
         # which exposes each server's pid so tests can kill or check it). carol comes from admin_users;
@@ -128,4 +109,4 @@ c.JupyterHub.load_roles = [
         'name': 'admin',
         'services': ['test-admin'],
     },
-]
+)

@@ -14,10 +14,8 @@ export const TEAM_USERS: readonly DemoUser[] = ['alice', 'bob', 'carol'];
 export const ADMIN_USERS: readonly DemoUser[] = ['carol'];
 export const TEAM_API_KEY = 'fake-team-key-for-tests';
 export const SERVICE_NAME = 'hub-notebooks';
-/** The hub-notebooks service token's scopes: enough for a team catalog (groups and their members). */
-export const SERVICE_SCOPES: readonly string[] = ['list:groups', 'read:groups', 'read:users:groups'];
-/** What a token issued through the service's OAuth client may carry: the user's own (minimal) role. */
-export const OAUTH_CLIENT_ALLOWED_SCOPES: readonly string[] = ['inherit'];
+/** The operator's snippet from docs/, which the harness's jupyterhub_config.py loads as is. */
+export const OPERATOR_SNIPPET = path.join(REPO_ROOT, 'docs', 'jupyterhub_config.hub-notebooks.py');
 
 /** HUB_FLAVOR, `pypi` when unset; anything else is an error rather than a silent default. */
 export function flavorFromEnv(): HubFlavor {
@@ -110,7 +108,13 @@ export interface RunConfig {
 }
 
 export function writeSettings(rc: RunConfig, setup: FlavorSetup): string {
-  const serviceEnv: Record<string, string> = { HUB_PUBLIC_URL: rc.url };
+  const serviceEnv: Record<string, string> = {
+    HUB_PUBLIC_URL: rc.url,
+    // Everything the service can log is logged, so the token-hygiene test greps the most there is.
+    HUB_NOTEBOOKS_LOG_LEVEL: 'trace',
+    // Handoff codes live 60 s in production; 5 s lets a test see one expire without idling a minute.
+    HUB_NOTEBOOKS_HANDOFF_TTL_SECONDS: '5',
+  };
   // Lets coverage tools see the managed service too.
   if (process.env['NODE_V8_COVERAGE']) serviceEnv['NODE_V8_COVERAGE'] = process.env['NODE_V8_COVERAGE'];
   const settings = {
@@ -125,14 +129,12 @@ export function writeSettings(rc: RunConfig, setup: FlavorSetup): string {
     users: DEMO_USERS,
     adminUsers: ADMIN_USERS,
     teamUsers: TEAM_USERS,
-    serviceScopes: SERVICE_SCOPES,
+    operatorSnippet: OPERATOR_SNIPPET,
     testAdminToken: rc.adminToken,
     hubNotebooks: {
       url: `http://127.0.0.1:${rc.ports.service}`,
       command: rc.serviceCommand,
       apiToken: rc.serviceToken,
-      redirectUri: `${rc.url}/services/${SERVICE_NAME}/oauth_callback`,
-      oauthClientAllowedScopes: OAUTH_CLIENT_ALLOWED_SCOPES,
       environment: serviceEnv,
     },
   };

@@ -2,15 +2,26 @@
 // tokens minted through the real hub and revoked when the test file ends.
 import { HubClient } from '../../src/core/hub';
 import type { HubHandle } from '../hub/harness';
+import { recordIssuedToken, traceLogger } from './support/secrets';
 
 /** A client with the test-admin service's token. */
 export function adminClient(hub: HubHandle): HubClient {
-  return new HubClient({ baseUrl: hub.url, getToken: () => hub.adminToken, timeoutMs: 15_000 });
+  return new HubClient({
+    baseUrl: hub.url,
+    getToken: () => hub.adminToken,
+    timeoutMs: 15_000,
+    logger: traceLogger('admin'),
+  });
 }
 
 /** A client with an arbitrary token string. */
 export function clientWithToken(hub: HubHandle, token: string): HubClient {
-  return new HubClient({ baseUrl: hub.url, getToken: () => token, timeoutMs: 15_000 });
+  return new HubClient({
+    baseUrl: hub.url,
+    getToken: () => token,
+    timeoutMs: 15_000,
+    logger: traceLogger('client'),
+  });
 }
 
 /**
@@ -29,6 +40,7 @@ export class TokenJar {
       expiresInSeconds: 3600,
     });
     this.minted.push({ user, id: created.id });
+    recordIssuedToken(created.token);
     return clientWithToken(this.hub, created.token);
   }
 

@@ -103,8 +103,9 @@ test("the service token reads the team but cannot touch anyone's server", async 
   assert.deepEqual(field(groups.body, 'groups'), ['team']);
   const spawn = await hubApi(hub.url, hub.serviceToken, 'POST', '/users/alice/server');
   assert.equal(spawn.status, 403);
+  // It may manage tokens (to revoke the ones it minted), so it can list them, without their secrets.
   const tokens = await hubApi(hub.url, hub.serviceToken, 'GET', '/users/alice/tokens');
-  assert.ok([403, 404].includes(tokens.status), `reading alice's tokens answered ${tokens.status}`);
+  assert.equal(tokens.status, 200);
 });
 
 test('alice logs in with her PAM password; a wrong password is refused', async () => {
@@ -124,7 +125,8 @@ test('alice logs in with her PAM password; a wrong password is refused', async (
 test('a signed-in user may authorize the hub-notebooks OAuth client (the user role grants it)', async () => {
   const session = await login('dave', hub.passwords.dave); // not in team: access comes from the user role
   assert.equal(session.status, 302);
-  const redirectUri = `${hub.url}/services/hub-notebooks/oauth_callback`;
+  // The default, host-relative redirect URI the operator's snippet keeps.
+  const redirectUri = '/services/hub-notebooks/oauth_callback';
   const query = new URLSearchParams({
     client_id: 'service-hub-notebooks',
     redirect_uri: redirectUri,

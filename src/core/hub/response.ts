@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   HubAuthError,
   InvalidHubResponseError,
@@ -22,7 +22,7 @@ export function expectStatus<T>(res: HubResponse<T>, ok: readonly number[], what
 }
 
 /** Parses a JSON body and checks its shape, so callers never meet `undefined` deep inside. */
-export function parseBody<S extends z.ZodType>(
+export function parseBody<S extends z.ZodMiniType>(
   res: HubResponse<string>,
   schema: S,
   what: string,
@@ -41,7 +41,7 @@ export function parseBody<S extends z.ZodType>(
 }
 
 /** Validates an already-parsed value against a schema. */
-export function checkShape<S extends z.ZodType>(
+export function checkShape<S extends z.ZodMiniType>(
   raw: unknown,
   schema: S,
   what: string,

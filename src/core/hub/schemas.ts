@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /*
  * Runtime shapes of the JupyterHub REST API payloads we read, checked on every response so that a surprise
@@ -6,18 +6,18 @@ import { z } from 'zod';
  * unknown fields are dropped. Both JupyterHub 3.0 and 5.x shapes are accepted.
  */
 
-const isoDate = z.string().nullable().optional();
+const isoDate = z.optional(z.nullable(z.string()));
 
 /** `GET /hub/api`: the version every hub reports, even without a token. */
-export const hubRootSchema = z.object({ version: z.string().min(1) });
+export const hubRootSchema = z.object({ version: z.string().check(z.minLength(1)) });
 
-const componentSchema = z.object({ class: z.string(), version: z.string().optional() }).optional();
+const componentSchema = z.optional(z.object({ class: z.string(), version: z.optional(z.string()) }));
 
 /** `GET /hub/api/info`: details only some tokens may read. */
 export const hubInfoSchema = z.object({
   version: z.string(),
-  python: z.string().optional(),
-  sys_executable: z.string().optional(),
+  python: z.optional(z.string()),
+  sys_executable: z.optional(z.string()),
   spawner: componentSchema,
   authenticator: componentSchema,
 });
@@ -26,57 +26,59 @@ export const hubInfoSchema = z.object({
 export const serverSchema = z.object({
   name: z.string(),
   ready: z.boolean(),
-  pending: z.string().nullable().optional(),
-  stopped: z.boolean().optional(),
+  pending: z.optional(z.nullable(z.string())),
+  stopped: z.optional(z.boolean()),
   url: z.string(),
-  progress_url: z.string().optional(),
+  progress_url: z.optional(z.string()),
   started: isoDate,
   last_activity: isoDate,
 });
 
 /** `GET /hub/api/user` and `GET /hub/api/users/{name}`. */
 export const userSchema = z.object({
-  name: z.string().min(1),
-  kind: z.string().optional(),
-  admin: z.boolean().optional(),
-  groups: z.array(z.string()).optional(),
-  roles: z.array(z.string()).optional(),
-  scopes: z.array(z.string()).optional(),
-  server: z.string().nullable().optional(),
-  pending: z.string().nullable().optional(),
+  name: z.string().check(z.minLength(1)),
+  kind: z.optional(z.string()),
+  admin: z.optional(z.boolean()),
+  groups: z.optional(z.array(z.string())),
+  roles: z.optional(z.array(z.string())),
+  scopes: z.optional(z.array(z.string())),
+  server: z.optional(z.nullable(z.string())),
+  pending: z.optional(z.nullable(z.string())),
   last_activity: isoDate,
-  servers: z.record(z.string(), serverSchema).optional(),
+  servers: z.optional(z.record(z.string(), serverSchema)),
+  /** `GET /hub/api/user` on 5.x: the id of the token that made the request (3.0 leaves it out). */
+  token_id: z.optional(z.nullable(z.string())),
 });
 
 /** One token of `GET /hub/api/users/{name}/tokens`. */
 export const tokenSchema = z.object({
-  id: z.string().min(1),
-  kind: z.string().optional(),
-  note: z.string().nullable().optional(),
+  id: z.string().check(z.minLength(1)),
+  kind: z.optional(z.string()),
+  note: z.optional(z.nullable(z.string())),
   created: isoDate,
   expires_at: isoDate,
   last_activity: isoDate,
-  scopes: z.array(z.string()).optional(),
-  roles: z.array(z.string()).optional(),
-  oauth_client: z.string().nullable().optional(),
+  scopes: z.optional(z.array(z.string())),
+  roles: z.optional(z.array(z.string())),
+  oauth_client: z.optional(z.nullable(z.string())),
 });
 
 /** `POST /hub/api/users/{name}/tokens`: the token model plus the secret, shown this once. */
-export const createdTokenSchema = tokenSchema.extend({ token: z.string().min(1) });
+export const createdTokenSchema = z.extend(tokenSchema, { token: z.string().check(z.minLength(1)) });
 
 /** `GET /hub/api/users/{name}/tokens`: 3.0 lists OAuth tokens apart, 5.x puts every token in `api_tokens`. */
 export const tokenListSchema = z.object({
   api_tokens: z.array(tokenSchema),
-  oauth_tokens: z.array(tokenSchema).optional(),
+  oauth_tokens: z.optional(z.array(tokenSchema)),
 });
 
 /** One `data:` event of the spawn progress stream. */
 export const progressEventSchema = z.object({
-  progress: z.number().optional(),
-  message: z.string().optional(),
-  ready: z.boolean().optional(),
-  failed: z.boolean().optional(),
-  url: z.string().optional(),
+  progress: z.optional(z.number()),
+  message: z.optional(z.string()),
+  ready: z.optional(z.boolean()),
+  failed: z.optional(z.boolean()),
+  url: z.optional(z.string()),
 });
 
 export type HubRoot = z.infer<typeof hubRootSchema>;

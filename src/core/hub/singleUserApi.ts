@@ -1,13 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { expectStatus, parseBody } from './response';
 import type { HubTransport } from './transport';
 
 /** `GET {server}/api/status` of jupyter_server: when it started and what it is running. */
 export const serverStatusSchema = z.object({
-  started: z.string().optional(),
-  last_activity: z.string().optional(),
-  connections: z.number().optional(),
-  kernels: z.number().optional(),
+  started: z.optional(z.string()),
+  last_activity: z.optional(z.string()),
+  connections: z.optional(z.number()),
+  kernels: z.optional(z.number()),
 });
 
 export type ServerStatus = z.infer<typeof serverStatusSchema>;

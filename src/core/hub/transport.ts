@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { Readable } from 'node:stream';
 import { silentLogger, type Logger } from '../logger';
 import { CrossOriginRedirectError, HubResponseError, HubUnavailableError, redactUrl } from './errors';
@@ -65,6 +65,22 @@ const NETWORK_DOWN = new Set([
   'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 
+let sharedAxios: Promise<AxiosInstance> | undefined;
+
+/**
+ * axios and the MIME database it brings cost tens of milliseconds to load, so the default instance is made on
+ * the first request rather than when the extension activates.
+ */
+function defaultAxios(): Promise<AxiosInstance> {
+  sharedAxios ??= import('axios').then((m) => m.default.create());
+  return sharedAxios;
+}
+
+/** axios errors carry `isAxiosError` and a `code`; checked structurally so axios need not be loaded. */
+function isAxiosLike(err: unknown): err is { code?: string } {
+  return typeof err === 'object' && err !== null && (err as { isAxiosError?: unknown }).isAxiosError === true;
+}
+
 /** Builds the axios-backed transport; base URL, token source, timeout and axios instance are all injected. */
 export function createHubTransport(options: HubTransportOptions): HubTransport {
   return new AxiosHubTransport(options);
@@ -72,14 +88,12 @@ export function createHubTransport(options: HubTransportOptions): HubTransport {
 
 class AxiosHubTransport implements HubTransport {
   readonly baseUrl: URL;
-  private readonly http: AxiosInstance;
   private readonly log: Logger;
   private readonly timeoutMs: number;
   private readonly maxRedirects: number;
 
   constructor(private readonly options: HubTransportOptions) {
     this.baseUrl = normaliseBaseUrl(options.baseUrl);
-    this.http = options.http ?? axios.create();
     this.log = options.logger ?? silentLogger;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.maxRedirects = options.maxRedirects ?? 10;
@@ -95,6 +109,14 @@ class AxiosHubTransport implements HubTransport {
 
   private async send<T>(req: HubRequest, responseType: 'text' | 'stream'): Promise<HubResponse<T>> {
     let url = new URL(req.path, this.baseUrl);
+    if (url.origin !== this.baseUrl.origin || /^[a-z][a-z0-9+.-]*:|^\/\/|^\\/i.test(req.path)) {
+      // A path is relative to the hub; one that names a host (`//evil/`, `https://evil/`) would carry the token
+      // there. Refused before anything is sent.
+      throw new CrossOriginRedirectError(
+        `Refused to send a hub request to ${url.origin}: request paths must stay on ${this.baseUrl.origin}.`,
+        { url: redactUrl(url) },
+      );
+    }
     let method = req.method;
     let body = req.body;
     const token = await this.options.getToken();
@@ -148,7 +170,8 @@ class AxiosHubTransport implements HubTransport {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token) headers.Authorization = `token ${token}`;
     try {
-      return await this.http.request<T>({
+      const http = this.options.http ?? (await defaultAxios());
+      return await http.request<T>({
         url: url.toString(),
         method,
         data: body === undefined ? undefined : JSON.stringify(body),
@@ -168,7 +191,7 @@ class AxiosHubTransport implements HubTransport {
 
   private translate(err: unknown, url: URL, signal: AbortSignal | undefined): unknown {
     if (signal?.aborted) return signal.reason;
-    const code = axios.isAxiosError(err) ? err.code : undefined;
+    const code = isAxiosLike(err) ? err.code : undefined;
     if (code && NETWORK_DOWN.has(code)) {
       const why =
         code === 'ECONNABORTED' || code === 'ETIMEDOUT'

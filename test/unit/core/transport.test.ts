@@ -138,3 +138,15 @@ test('base URLs are normalised and only http(s) is accepted', () => {
   assert.throws(() => normaliseBaseUrl('file:///etc/passwd'), /must start with https/);
   assert.throws(() => createHubTransport({ baseUrl: 'not a url', getToken: () => undefined }), TypeError);
 });
+
+test('a request path that names another host is refused before anything is sent', async (t) => {
+  const stub = await startStub((_req, res) => json(res, 200, {}));
+  t.after(() => stub.close());
+  const transport = createHubTransport({ baseUrl: stub.url, getToken: () => TOKEN });
+  const other = new URL(stub.url);
+  other.hostname = 'localhost';
+  for (const path of [other.href, `//localhost:${other.port}/x`, '\\\\localhost/x']) {
+    await assert.rejects(transport.request({ method: 'GET', path }), CrossOriginRedirectError, path);
+  }
+  assert.equal(stub.seen.length, 0);
+});

@@ -1,0 +1,60 @@
+# Hub Notebooks: register the hub-notebooks service with JupyterHub (3.0 and 5.x).
+# Paste this into jupyterhub_config.py, or load it from there with
+#   load_subconfig('/etc/jupyterhub/hub-notebooks.py')
+# and edit the three lines marked EDIT. The test harness loads this very file, so what you paste is tested.
+import os
+
+# What a hub OAuth token issued to this service may carry. The service uses that token for seconds: to learn
+# who signed in and to mint the extension's own token (narrower, expiring), then deletes it. Minting needs
+# `tokens!user`, and a token can only mint scopes it holds itself, hence the rest of the list.
+hub_notebooks_oauth_scopes = [
+    'read:users:name!user',
+    'read:users:groups!user',
+    'read:servers!user',
+    'servers!user',
+    'access:servers!user',
+    'tokens!user',
+    'access:services!service=hub-notebooks',
+]
+
+hub_notebooks_service = {
+    'name': 'hub-notebooks',
+    # EDIT: where the service listens; the proxy routes /services/hub-notebooks/ here.
+    'url': 'http://127.0.0.1:10101',
+    # EDIT: a managed service: the hub starts and stops it and gives it its JUPYTERHUB_* environment.
+    'command': ['/usr/bin/node', '/opt/hub-notebooks/dist/service.js'],
+    # EDIT: the service's secret, which is also its OAuth client secret (`openssl rand -hex 32`).
+    'api_token': os.environ.get('HUB_NOTEBOOKS_API_TOKEN', ''),
+    # OAuth client ids must start with 'service-'. No oauth_redirect_uri: the default, the host-relative
+    # /services/hub-notebooks/oauth_callback, is what the service sends, and works behind any public URL.
+    'oauth_client_id': 'service-hub-notebooks',
+    'oauth_client_allowed_scopes': hub_notebooks_oauth_scopes,
+    'environment': {
+        # Lifetime of the extension's token in seconds (default: 7 days).
+        'HUB_NOTEBOOKS_TOKEN_EXPIRES_IN': '604800',
+        # Extra origins allowed as sign-in redirect targets, for code-server or other web VS Code.
+        # 'HUB_NOTEBOOKS_ALLOWED_REDIRECT_ORIGINS': 'https://code.example.org',
+    },
+}
+c.JupyterHub.services.append(hub_notebooks_service)  # noqa: F821 (c is provided by JupyterHub)
+
+c.JupyterHub.load_roles.extend(  # noqa: F821
+    [
+        {
+            # Every user may sign in through the service. 'self' already holds every scope in the list,
+            # but JupyterHub 3.0 grants an OAuth client only the requested scopes that a user's roles
+            # spell out literally (and 3.0's default user role lacks access:services, so authorize
+            # answers 403 without it). 5.x does not need the repetition; it does no harm there.
+            'name': 'user',
+            'scopes': ['self', *hub_notebooks_oauth_scopes],
+        },
+        {
+            # The service's own token. Groups and members: for the team catalog. tokens: to revoke the
+            # tokens it minted (on sign-out, on a replayed handoff code, on a handoff nobody redeemed).
+            # It cannot start servers or act as a user.
+            'name': 'hub-notebooks-service',
+            'services': ['hub-notebooks'],
+            'scopes': ['list:groups', 'read:groups', 'read:users:groups', 'tokens'],
+        },
+    ]
+)
