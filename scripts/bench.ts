@@ -1,8 +1,12 @@
 // Benchmarks, measured side by side in one run against real hubs, printed as medians and ratios.
 //   - the hub client (axios transport, status checks, zod validation) against a bare fetch of the same
 //     endpoint, to see what the client's layers cost per call;
-//   - hub start and server spawn per flavour.
+//   - hub start and server spawn per flavour;
+//   - the browser sign-in from code (hub login excluded) against minting a token straight through the API;
+//   - loading the production extension bundle, which is what activation costs before activate() runs.
 // No thresholds: these machines are shared and noisy. BENCH_RUNS sets the repetitions (default 50 / 3).
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HubClient } from '../src/core/hub';
 import { startHub, type HubFlavor, type HubHandle } from '../test/hub/harness';
@@ -15,7 +19,7 @@ const SPAWNS = Math.max(1, Math.round(CALLS / 16));
 
 interface Row {
   what: string;
-  flavor: HubFlavor;
+  flavor: HubFlavor | '-';
   medianMs: number;
   baselineMs?: number;
 }
@@ -53,7 +57,12 @@ async function clientVsFetch(hub: HubHandle, rows: Row[]): Promise<void> {
     return res.json();
   };
   const [viaClient, viaFetch] = await sideBySide(() => client.getCurrentUser(), bare);
-  rows.push({ what: 'GET /hub/api/user', flavor: hub.flavor, medianMs: viaClient, baselineMs: viaFetch });
+  rows.push({
+    what: 'GET /hub/api/user (baseline: bare fetch)',
+    flavor: hub.flavor,
+    medianMs: viaClient,
+    baselineMs: viaFetch,
+  });
   const spawns: number[] = [];
   for (let i = 0; i < SPAWNS; i++) {
     spawns.push(await time(() => client.startServer('alice')));
@@ -83,15 +92,36 @@ async function signInVsMint(hub: HubHandle, rows: Row[]): Promise<void> {
     },
   );
   rows.push({
-    what: 'browser sign-in → token (vs. minting via API)',
+    what: 'browser sign-in → token (baseline: minting one via the API)',
     flavor: hub.flavor,
     medianMs: viaBrowser,
     baselineMs: viaApi,
   });
 }
 
+/** Loading the production extension bundle, with `vscode` stubbed: what activation pays before activate(). */
+function requireExtension(rows: Row[]): void {
+  const probe = [
+    "const M = require('module'); const load = M._load;",
+    "M._load = function (r, ...a) { return r === 'vscode' ? {} : load.call(this, r, ...a); };",
+    'const t = process.hrtime.bigint();',
+    `require(${JSON.stringify(path.resolve('dist/extension.js'))});`,
+    'console.log(Number(process.hrtime.bigint() - t) / 1e6);',
+  ].join('\n');
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    times.push(Number(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).trim()));
+  }
+  rows.push({
+    what: 'require dist/extension.js (production, vscode stubbed)',
+    flavor: '-',
+    medianMs: median(times),
+  });
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
+  requireExtension(rows);
   for (const flavor of ['pypi', 'debian3'] as const) {
     const starts: number[] = [];
     let hub: HubHandle | undefined;
@@ -112,7 +142,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${CALLS} calls per client row, ${SPAWNS} runs per start/spawn row\n`);
-  console.log('| what | flavour | median ms | bare fetch ms | ratio |');
+  console.log('| what | flavour | median ms | baseline ms | ratio |');
   console.log('|---|---|---|---|---|');
   for (const r of rows) {
     const base = r.baselineMs === undefined ? '' : r.baselineMs.toFixed(2);
