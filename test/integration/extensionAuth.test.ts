@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { before, beforeEach, test } from 'node:test';
 
 import { signInWithBrowser, startLoopbackReceiver } from '../../src/core/auth';
-import { HubAuthError, createHubTransport } from '../../src/core/hub';
+import { HubAuthError, HubClient, createHubTransport } from '../../src/core/hub';
+import { HubSessions } from '../../src/vscode/hubSessions';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
 import { makeProvider, storedIn } from '../unit/vscode/authFixture';
-import { TokenJar, clientWithToken } from './clients';
+import { TokenJar, adminClient, clientWithToken } from './clients';
 import { HubBrowser } from './support/hubBrowser';
 import { recordIssuedToken } from './support/secrets';
 
@@ -129,5 +130,38 @@ test('API-token fallback: an invalid paste stores nothing; a valid one signs in 
   } finally {
     w.dispose();
     await jar.revokeAll();
+  }
+});
+
+test('a token revoked on the hub: the next call offers to sign in again, then the same operation succeeds', async () => {
+  fake.setSetting('hubNotebooks.signIn.callback', 'loopback');
+  const browser = await loggedInBrowser('alice');
+  fake.answer.openExternal = (url) => {
+    void browser.walk(url);
+    return true;
+  };
+  const w = makeProvider({ deps: realCore });
+  const sessions = new HubSessions(w.provider, w.connections, w.log.logger);
+  try {
+    const first = await w.provider.createSession([]);
+    recordIssuedToken(first.accessToken);
+    const firstId = storedIn(w.secrets)[0]?.tokenId;
+    assert.ok(firstId);
+    await adminClient(hub).revokeToken('alice', firstId);
+    fake.answer.message = (m) => (m.items.includes('Sign In Again') ? 'Sign In Again' : undefined);
+    let attempts = 0;
+    const me = await sessions.run(`${hub.url}/`, () => {
+      attempts++;
+      return new HubClient(sessions.createTransport(`${hub.url}/`)).getCurrentUser();
+    });
+    assert.equal(me.name, 'alice');
+    assert.equal(attempts, 2, 'the operation ran again after the new sign-in');
+    assert.ok(fake.messages.some((m) => /expired or was revoked/.test(m.message)));
+    const second = await sessions.getSession(`${hub.url}/`);
+    assert.ok(second && second.accessToken !== first.accessToken);
+    recordIssuedToken(second.accessToken);
+    await w.provider.removeSession(second.id);
+  } finally {
+    w.dispose();
   }
 });
