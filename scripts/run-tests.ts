@@ -48,7 +48,14 @@ async function runIntegration(): Promise<number> {
 async function main(): Promise<number> {
   if (tier === 'unit') return runNodeTests(testFiles('test/unit'), process.env, 2);
   if (tier === 'integration') return runIntegration();
-  console.error('usage: run-tests.ts unit|integration');
+  // Each e2e file starts what it needs (a hub on 127.0.0.2, code-server, Chromium); one at a time.
+  if (tier === 'e2e')
+    return runNodeTests(
+      testFiles('test/e2e').filter((f) => f.endsWith('.e2e.test.ts')),
+      process.env,
+      1,
+    );
+  console.error('usage: run-tests.ts unit|integration|e2e');
   return 2;
 }
 

@@ -13,6 +13,11 @@ export interface AuthDeps {
   /** A new session id. */
   randomId: () => string;
   now: () => Date;
+  /**
+   * How long a browser sign-in waits before offering to type the code. VS Code cannot take a notification
+   * back, so the offer only appears when the browser has not returned quickly; most sign-ins never show it.
+   */
+  codeOfferDelayMs: number;
 }
 
 /** The real core, for activate(). */
@@ -22,4 +27,5 @@ export const defaultAuthDeps: AuthDeps = {
   startLoopback: startLoopbackReceiver,
   randomId: randomUUID,
   now: () => new Date(),
+  codeOfferDelayMs: 10_000,
 };

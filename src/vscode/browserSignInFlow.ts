@@ -44,12 +44,15 @@ export async function runBrowserSignIn(ctx: BrowserSignInContext, hubUrl: string
         receiver,
         openBrowser: (url) => {
           bindState(receiver, url);
-          return vscode.env.openExternal(vscode.Uri.parse(url, true));
+          return openExactly(url);
         },
         signal,
         logger: ctx.logger,
       };
-      if (mode === 'auto' || mode === 'paste') options.promptForCode = codePrompt(host, mode === 'paste');
+      if (mode === 'auto' || mode === 'paste') {
+        const immediate = mode === 'paste';
+        options.promptForCode = codePrompt(host, immediate, immediate ? 0 : ctx.deps.codeOfferDelayMs);
+      }
       return ctx.deps.signIn(options);
     },
   );
@@ -77,12 +80,17 @@ function bindState(receiver: CallbackReceiver, startUrl: string): void {
 }
 
 /**
- * Offers to type the code: a notification with an "Enter Code…" button, or the input box right away in
- * `paste` mode. Dismissing the input box brings the notification back, so the offer is not lost; dismissing
+ * Offers to type the code: after `delayMs` without a callback, a notification with an "Enter Code…" button,
+ * or the input box right away in `paste` mode. Dismissing the input box brings the notification back, so the offer is not lost; dismissing
  * the notification leaves only the browser's callback.
  */
-function codePrompt(host: string, immediate: boolean): (signal: AbortSignal) => Promise<string | undefined> {
+function codePrompt(
+  host: string,
+  immediate: boolean,
+  delayMs: number,
+): (signal: AbortSignal) => Promise<string | undefined> {
   return async (signal) => {
+    if (delayMs > 0 && !(await pause(delayMs, signal))) return undefined;
     for (let first = true; !signal.aborted; first = false) {
       if (!(immediate && first)) {
         const pick = await vscode.window.showInformationMessage(
@@ -104,4 +112,30 @@ function codePrompt(host: string, immediate: boolean): (signal: AbortSignal) => 
     }
     return undefined;
   };
+}
+
+/**
+ * Opens a URL in the browser exactly as written. `vscode.Uri` decodes and re-encodes the query, which turns
+ * the start URL's encoded `redirect_uri` (itself a URL with a query, such as code-server's
+ * `/callback?vscode-reqid=…&vscode-scheme=…`) into several top-level parameters. The extension host's
+ * `openExternal` also accepts the URL as a string, and then passes that string on untouched.
+ */
+function openExactly(url: string): Thenable<boolean> {
+  return vscode.env.openExternal(url as unknown as vscode.Uri);
+}
+
+/** Waits `ms`; false when the sign-in ended first. */
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

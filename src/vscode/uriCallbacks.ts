@@ -60,6 +60,10 @@ export class UriCallbackRouter implements vscode.UriHandler, vscode.Disposable {
     if (this.unusableReason) throw new Error(this.unusableReason);
     const local = vscode.Uri.parse(`${vscode.env.uriScheme}://${this.extensionId}${CALLBACK_PATH}`);
     const external = await vscode.env.asExternalUri(local);
+    // No secret in it: the sign-in's code and state are added by the service later.
+    this.log.debug(
+      `sign-in callback URI: ${external.toString(true)} (path ${external.path}, query ${external.query})`,
+    );
     const receiver = new PendingCallback(external.toString(true), this.ttlMs, () =>
       this.pending.delete(receiver),
     );

@@ -56,8 +56,13 @@ export interface HubHandle {
 export interface StartHubOptions {
   flavor?: HubFlavor;
   port?: number; // public proxy port; free one when absent
+  // The proxy's loopback address; 127.0.0.1 by default. Web VS Code (code-server) routes what an extension
+  // opens on localhost or 127.0.0.1 through its own /proxy/, which a hub cannot work behind; 127.0.0.2 is
+  // loopback too but is opened as is, like a real hub's address.
+  publicHost?: string;
   stateDir?: string; // a fresh temp dir when absent
   serviceCommand?: string[]; // [] = register the service but do not launch it (no health wait)
+  serviceEnv?: Record<string, string>; // extra environment for the service, e.g. allowed redirect origins
   log?: (line: string) => void;
 }
 
@@ -228,7 +233,7 @@ async function newRunConfig(
     flavor,
     ports: { hub: hubPort, proxyApi: proxyApiPort, service: servicePort },
     stateDir,
-    url: `http://127.0.0.1:${opts.port ?? freePublic}`,
+    url: `http://${opts.publicHost ?? '127.0.0.1'}:${opts.port ?? freePublic}`,
     adminToken: crypto.randomBytes(32).toString('hex'),
     serviceToken: crypto.randomBytes(32).toString('hex'),
     serviceCommand,
@@ -281,7 +286,7 @@ export async function startHub(opts: StartHubOptions = {}): Promise<HubHandle> {
   checkPrerequisites(setup, serviceCommand); // before making a state dir or stopping anything
   const passwords = readPasswords();
   const rc = await newRunConfig(opts, flavor, serviceCommand);
-  const hubPid = launchHub(rc, setup, writeSettings(rc, setup));
+  const hubPid = launchHub(rc, setup, writeSettings(rc, setup, opts.serviceEnv));
   const run: HubRun = {
     url: rc.url,
     adminToken: rc.adminToken,

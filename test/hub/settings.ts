@@ -107,13 +107,18 @@ export interface RunConfig {
   serviceCommand: string[];
 }
 
-export function writeSettings(rc: RunConfig, setup: FlavorSetup): string {
+export function writeSettings(
+  rc: RunConfig,
+  setup: FlavorSetup,
+  extraServiceEnv: Record<string, string> = {},
+): string {
   const serviceEnv: Record<string, string> = {
     HUB_PUBLIC_URL: rc.url,
     // Everything the service can log is logged, so the token-hygiene test greps the most there is.
     HUB_NOTEBOOKS_LOG_LEVEL: 'trace',
     // Handoff codes live 60 s in production; 5 s lets a test see one expire without idling a minute.
     HUB_NOTEBOOKS_HANDOFF_TTL_SECONDS: '5',
+    ...extraServiceEnv,
   };
   // Lets coverage tools see the managed service too.
   if (process.env['NODE_V8_COVERAGE']) serviceEnv['NODE_V8_COVERAGE'] = process.env['NODE_V8_COVERAGE'];

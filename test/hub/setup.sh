@@ -5,6 +5,7 @@
 #   - A venv with pinned JupyterHub 5 (flavour "pypi") at $HUB_VENV, readable by the test users.
 #   - Unix users alice, bob, carol (group team) and dave (not in team), random passwords in users.json.
 #   - Sample notebooks in each home, copied only when absent so a user's edits survive.
+#   - Through test/e2e/setup.sh: Chromium and code-server for the end-to-end harness.
 # Must run as root (it creates users and writes /opt and /var/lib).
 set -euo pipefail
 
@@ -151,6 +152,8 @@ main() {
   ensure_users
   ensure_passwords
   copy_notebooks
+  # The end-to-end harness's tools (Chromium, code-server) have their own script, which also runs alone.
+  bash "$HERE/../e2e/setup.sh"
   # Versions from package metadata: `jupyterhub --version` imports the whole hub (over a second each).
   local pypi debian
   pypi="$("$HUB_VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("jupyterhub"))')"

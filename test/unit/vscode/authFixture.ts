@@ -120,6 +120,7 @@ export function makeProvider(setup: ProviderSetup = {}) {
       createTransport: hub.createTransport,
       randomId: () => `id-${++ids}`,
       now: () => new Date('2026-06-01T12:00:00.000Z'),
+      codeOfferDelayMs: 0,
       startLoopback: () => Promise.reject(new Error('no loopback in this test')),
       ...setup.deps,
     },

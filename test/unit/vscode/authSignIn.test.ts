@@ -308,3 +308,32 @@ test('the failure buttons lead to the API-token sign-in and to the log', async (
   assert.ok(fake.opened.includes(`${HUB}hub/token`));
   w.dispose();
 });
+
+test('auto waits before offering "Enter Code…", so a sign-in that returns quickly never shows it', async () => {
+  fake.setSetting('hubNotebooks.hubs', [HUB]);
+  const quick = recordingSignIn(async (options) => {
+    const controller = new AbortController();
+    void options.promptForCode?.(controller.signal);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort(); // the core ends the prompt's signal when the callback arrives
+    return grant;
+  });
+  const w = makeProvider({ deps: { signIn: quick.signIn, codeOfferDelayMs: 60 } });
+  await w.provider.createSession([]);
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.equal(fake.messages.filter((m) => m.items.includes('Enter Code…')).length, 0);
+  w.dispose();
+
+  const slow = recordingSignIn(async (options) => {
+    await options.promptForCode?.(new AbortController().signal);
+    return grant;
+  });
+  const v = makeProvider({ deps: { signIn: slow.signIn, codeOfferDelayMs: 60 } });
+  await v.provider.createSession([]);
+  assert.equal(
+    fake.messages.filter((m) => m.items.includes('Enter Code…')).length,
+    1,
+    'offered once it waited',
+  );
+  v.dispose();
+});
