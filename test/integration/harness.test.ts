@@ -52,10 +52,16 @@ async function waitServer(
 }
 
 async function login(username: string, password: string): Promise<{ status: number; cookies: string[] }> {
-  const page = await fetch(`${hub.url}/hub/login`);
-  const html = await page.text();
-  const cookies = page.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
-  // 4.1+ needs _xsrf (hidden field, matching cookie); 3.0 has neither and ignores it.
+  // 4.1+ needs _xsrf (hidden field, matching cookie); 3.0 has neither and ignores it. 5.5.4 now and then
+  // serves the page without the cookie (see support/hubBrowser.ts); a user would reload, and so do we.
+  let html = '';
+  let cookies: string[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const page = await fetch(`${hub.url}/hub/login`);
+    html = await page.text();
+    cookies = page.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
+    if (!html.includes('name="_xsrf"') || cookies.some((c) => c.startsWith('_xsrf='))) break;
+  }
   const xsrf = /name="_xsrf"[^>]*value="([^"]+)"/.exec(html)?.[1];
   const form = new URLSearchParams({ username, password });
   if (xsrf) form.set('_xsrf', xsrf);

@@ -28,8 +28,14 @@ export class HubBrowser {
 
   /** Logs in through `/hub/login`; throws unless the hub accepts the password. */
   async login(username: string, password: string): Promise<void> {
-    const page = await this.request(`${this.hubUrl}/hub/login`);
-    const xsrf = /name="_xsrf"[^>]*value="([^"]+)"/.exec(await page.text())?.[1];
+    // JupyterHub 5.5.4 now and then serves its login page without the _xsrf cookie (1 in 150 to 1 in 300
+    // logins measured here), and the login then gets 403; a user would reload. So do we.
+    let xsrf: string | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const page = await this.request(`${this.hubUrl}/hub/login`);
+      xsrf = /name="_xsrf"[^>]*value="([^"]+)"/.exec(await page.text())?.[1];
+      if (!xsrf || page.headers.getSetCookie().some((c) => c.startsWith('_xsrf='))) break;
+    }
     const form = new URLSearchParams({ username, password });
     if (xsrf) form.set('_xsrf', xsrf);
     const res = await this.request(`${this.hubUrl}/hub/login`, { method: 'POST', body: form });
