@@ -41,6 +41,17 @@ function scriptedReceiver(): CallbackReceiver & { deliver(p: URLSearchParams): v
   return receiver;
 }
 
+/** Runs the sign-in against a stub broker with the given receiver and browser. */
+function signInVia(
+  stubUrl: string,
+  receiver: CallbackReceiver,
+  openBrowser: (url: string) => Promise<boolean>,
+  extra: Partial<Parameters<typeof signInWithBrowser>[0]> = {},
+) {
+  const transport = createHubTransport({ baseUrl: stubUrl, getToken: () => undefined });
+  return signInWithBrowser({ transport, receiver, openBrowser, ...extra });
+}
+
 async function brokerStub(answer: (body: Record<string, string>) => [number, unknown]) {
   return startStub((req, res) => {
     if (req.method === 'POST' && req.url === '/services/hub-notebooks/auth/token') {
@@ -61,19 +72,15 @@ test('happy path: the verifier redeemed is the one behind the challenge in the b
   });
   t.after(() => stub.close());
   const receiver = scriptedReceiver();
-  const grant = await signInWithBrowser({
-    transport: createHubTransport({ baseUrl: stub.url, getToken: () => undefined }),
-    receiver,
-    openBrowser: (url) => {
-      const start = new URL(url);
-      assert.equal(start.pathname, '/services/hub-notebooks/auth/start');
-      assert.equal(start.searchParams.get('redirect_uri'), receiver.redirectUri);
-      challenge = start.searchParams.get('code_challenge') ?? '';
-      receiver.deliver(
-        new URLSearchParams({ code: 'handoff-1', state: start.searchParams.get('state') ?? '' }),
-      );
-      return Promise.resolve(true);
-    },
+  const grant = await signInVia(stub.url, receiver, (url) => {
+    const start = new URL(url);
+    assert.equal(start.pathname, '/services/hub-notebooks/auth/start');
+    assert.equal(start.searchParams.get('redirect_uri'), receiver.redirectUri);
+    challenge = start.searchParams.get('code_challenge') ?? '';
+    receiver.deliver(
+      new URLSearchParams({ code: 'handoff-1', state: start.searchParams.get('state') ?? '' }),
+    );
+    return Promise.resolve(true);
   });
   assert.deepEqual(grant, GRANT);
   assert.ok(receiver.disposed, 'the receiver is closed afterwards');
@@ -96,16 +103,16 @@ test('a dismissed prompt leaves the receiver in charge', async (t) => {
   const stub = await brokerStub((body) => (body.code === 'via-receiver' ? [200, GRANT] : [400, {}]));
   t.after(() => stub.close());
   const receiver = scriptedReceiver();
-  const grant = await signInWithBrowser({
-    transport: createHubTransport({ baseUrl: stub.url, getToken: () => undefined }),
+  const grant = await signInVia(
+    stub.url,
     receiver,
-    openBrowser: (url) => {
+    (url) => {
       const state = new URL(url).searchParams.get('state') ?? '';
       setTimeout(() => receiver.deliver(new URLSearchParams({ code: 'via-receiver', state })), 20);
       return Promise.resolve(true);
     },
-    promptForCode: () => Promise.resolve(undefined),
-  });
+    { promptForCode: () => Promise.resolve(undefined) },
+  );
   assert.equal(grant.token, 'minted-token');
 });
 
