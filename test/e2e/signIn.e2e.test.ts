@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 
 import { adminClient } from '../integration/clients';
-import { freePort } from './harness/ports';
+import { freePort } from '../support/ports';
 import { startCodeServer, type CodeServerHandle } from './harness/codeServer';
 import { openWorkbench, runCommand, screenshot, type Workbench } from './harness/workbench';
 import { startHub, type HubHandle } from '../hub/harness';

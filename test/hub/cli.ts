@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { startCodeServer, type CodeServerHandle } from '../e2e/harness/codeServer';
-import { freePort } from '../e2e/harness/ports';
+import { freePort } from '../support/ports';
 import { DEMO_USERS, REPO_ROOT, startHub, type HubFlavor, type StartHubOptions } from './harness';
 import { flavorFromEnv } from './settings';
 

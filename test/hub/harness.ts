@@ -4,12 +4,12 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 import { hubApi, serversOf } from './hubApi';
 import { descendants, procRef, readCmdline, terminate } from './procs';
+import { freePorts } from '../support/ports';
 import {
   SERVICE_NAME,
   USERS_FILE,
@@ -82,24 +82,6 @@ export function readPasswords(file = USERS_FILE): Record<DemoUser, string> {
     return pw;
   };
   return { alice: pick('alice'), bob: pick('bob'), carol: pick('carol'), dave: pick('dave') };
-}
-
-/** Free loopback ports, all held open until every one is chosen so none is picked twice. */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: net.Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = net.createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, '127.0.0.1', resolve);
-      });
-    }
-    return servers.map((s) => (s.address() as net.AddressInfo).port);
-  } finally {
-    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  }
 }
 
 /** An earlier run in the same state dir may have left a hub behind: stop it and everything below it. */

@@ -7,6 +7,7 @@ import { before, test } from 'node:test';
 import { useHub } from '../hub/fixture';
 import { serverPid, type HubHandle } from '../hub/harness';
 import { field, hubApi, serverPath, serversOf, userNames } from '../hub/hubApi';
+import { HubBrowser } from './support/hubBrowser';
 
 let hub: HubHandle;
 
@@ -51,28 +52,9 @@ async function waitServer(
   }
 }
 
-async function login(username: string, password: string): Promise<{ status: number; cookies: string[] }> {
-  // 4.1+ needs _xsrf (hidden field, matching cookie); 3.0 has neither and ignores it. 5.5.4 now and then
-  // serves the page without the cookie (see support/hubBrowser.ts); a user would reload, and so do we.
-  let html = '';
-  let cookies: string[] = [];
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const page = await fetch(`${hub.url}/hub/login`);
-    html = await page.text();
-    cookies = page.headers.getSetCookie().map((c) => c.split(';')[0] ?? '');
-    if (!html.includes('name="_xsrf"') || cookies.some((c) => c.startsWith('_xsrf='))) break;
-  }
-  const xsrf = /name="_xsrf"[^>]*value="([^"]+)"/.exec(html)?.[1];
-  const form = new URLSearchParams({ username, password });
-  if (xsrf) form.set('_xsrf', xsrf);
-  const res = await fetch(`${hub.url}/hub/login`, {
-    method: 'POST',
-    body: form,
-    headers: { Cookie: cookies.join('; ') },
-    redirect: 'manual',
-  });
-  await res.arrayBuffer();
-  return { status: res.status, cookies: res.headers.getSetCookie() };
+/** One login through the hub's form, in a fresh cookie jar. */
+function login(username: string, password: string): Promise<{ status: number; cookies: string[] }> {
+  return new HubBrowser(hub.url).submitLogin(username, password);
 }
 
 test('the hub runs the version its flavour promises', async () => {

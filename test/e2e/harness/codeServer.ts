@@ -2,11 +2,11 @@
 // throwaway state and the extension installed from its VSIX, for tests that drive it through Chromium.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { freePort } from '../../support/ports';
 import { descendants, isAlive, procRef, terminate, terminateSync, type ProcRef } from '../../hub/procs';
 
 /** The code-server release the harness runs: VS Code 1.100.3, the newest that runs on Node 20. */
@@ -209,15 +209,4 @@ export function logTail(file: string, lines = 40): string {
   } catch {
     return `(cannot read ${file})`;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -28,8 +28,15 @@ export class HubBrowser {
 
   /** Logs in through `/hub/login`; throws unless the hub accepts the password. */
   async login(username: string, password: string): Promise<void> {
+    const { status } = await this.submitLogin(username, password);
+    if (status !== 302) throw new Error(`login as ${username} answered ${status}`);
+  }
+
+  /** Fills in and posts the hub's login form; returns the answer's status and Set-Cookie headers. */
+  async submitLogin(username: string, password: string): Promise<{ status: number; cookies: string[] }> {
     // JupyterHub 5.5.4 now and then serves its login page without the _xsrf cookie (1 in 150 to 1 in 300
-    // logins measured here), and the login then gets 403; a user would reload. So do we.
+    // logins measured here), and the login then gets 403; a user would reload. So do we. 4.1+ needs _xsrf
+    // (hidden field, matching cookie); 3.0 has neither.
     let xsrf: string | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
       const page = await this.request(`${this.hubUrl}/hub/login`);
@@ -40,7 +47,7 @@ export class HubBrowser {
     if (xsrf) form.set('_xsrf', xsrf);
     const res = await this.request(`${this.hubUrl}/hub/login`, { method: 'POST', body: form });
     await res.arrayBuffer();
-    if (res.status !== 302) throw new Error(`login as ${username} answered ${res.status}`);
+    return { status: res.status, cookies: res.headers.getSetCookie() };
   }
 
   /**
