@@ -41,6 +41,12 @@ await Promise.all([
     plugins: [axiosApart],
   }),
   esbuild.build({ ...common, entryPoints: ['node_modules/axios/index.js'], outfile: 'dist/axios.js' }),
-  esbuild.build({ ...common, entryPoints: ['src/service/main.ts'], outfile: 'dist/service.js' }),
+  // better-sqlite3 is a native addon: it is loaded from node_modules next to dist/, never bundled.
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/service/main.ts'],
+    outfile: 'dist/service.js',
+    external: ['better-sqlite3'],
+  }),
 ]);
 console.log(`built dist/extension.js, dist/axios.js and dist/service.js${production ? ' (production)' : ''}`);

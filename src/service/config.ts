@@ -15,6 +15,23 @@ export interface ServiceConfig {
   host: string;
   port: number;
   oauth: OAuthSettings;
+  catalog: CatalogSettings;
+}
+
+/** Where the team's notebooks and the supported store live, and who sees or maintains what. */
+export interface CatalogSettings {
+  /** `HUB_NOTEBOOKS_DATA_DIR`: the supported store's SQLite file and blobs (default `/var/lib/hub-notebooks`). */
+  dataDir: string;
+  /** `HUB_NOTEBOOKS_HOME`: a user's home on the shared filesystem, `{username}` replaced (default `/home/{username}`). */
+  homeTemplate: string;
+  /** `HUB_NOTEBOOKS_TEAM_GROUPS`: the hub groups that make people teammates; undefined means every group. */
+  teamGroups: string[] | undefined;
+  /** `HUB_NOTEBOOKS_MAINTAINER_GROUPS`: members of these hub groups may publish and roll back. */
+  maintainerGroups: string[];
+  /** `HUB_NOTEBOOKS_AUTH_CACHE_SECONDS`: how long a checked user token is trusted without asking the hub again. */
+  authCacheMs: number;
+  /** `HUB_NOTEBOOKS_INDEX_MAX_AGE_SECONDS`: how stale the team index may be before a request rescans (by mtime). */
+  indexMaxAgeMs: number;
 }
 
 /** How the service signs users in through the hub and what it hands the extension. */
@@ -72,6 +89,12 @@ const envSchema = z.object({
   HUB_NOTEBOOKS_TOKEN_EXPIRES_IN: z.coerce.number().int().min(300).default(DEFAULT_TOKEN_EXPIRES_IN),
   HUB_NOTEBOOKS_TOKEN_SCOPES: z.string().optional(),
   HUB_NOTEBOOKS_HANDOFF_TTL_SECONDS: z.coerce.number().int().min(1).max(60).default(60),
+  HUB_NOTEBOOKS_DATA_DIR: z.string().startsWith('/').default('/var/lib/hub-notebooks'),
+  HUB_NOTEBOOKS_HOME: z.string().startsWith('/').includes('{username}').default('/home/{username}'),
+  HUB_NOTEBOOKS_TEAM_GROUPS: z.string().optional(),
+  HUB_NOTEBOOKS_MAINTAINER_GROUPS: z.string().default('notebook-maintainers'),
+  HUB_NOTEBOOKS_AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
+  HUB_NOTEBOOKS_INDEX_MAX_AGE_SECONDS: z.coerce.number().min(0).max(3600).default(2),
 });
 
 /** Reads and checks the environment; the error names each missing or malformed variable, never its value. */
@@ -109,12 +132,24 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
         : [...DEFAULT_TOKEN_SCOPES, `access:services!service=${e.JUPYTERHUB_SERVICE_NAME}`],
       handoffTtlMs: e.HUB_NOTEBOOKS_HANDOFF_TTL_SECONDS * 1000,
     },
+    catalog: {
+      dataDir: e.HUB_NOTEBOOKS_DATA_DIR,
+      homeTemplate: e.HUB_NOTEBOOKS_HOME,
+      teamGroups: e.HUB_NOTEBOOKS_TEAM_GROUPS ? splitList(e.HUB_NOTEBOOKS_TEAM_GROUPS) : undefined,
+      maintainerGroups: splitList(e.HUB_NOTEBOOKS_MAINTAINER_GROUPS),
+      authCacheMs: e.HUB_NOTEBOOKS_AUTH_CACHE_SECONDS * 1000,
+      indexMaxAgeMs: e.HUB_NOTEBOOKS_INDEX_MAX_AGE_SECONDS * 1000,
+    },
   };
 }
 
 /** The hub's base URL for the core transport, from the API URL (`…/hub/api` → `…/`). */
 export function hubBaseFromApiUrl(apiUrl: string): string {
   return withSlash(apiUrl).replace(/hub\/api\/$/, '');
+}
+
+function splitList(value: string): string[] {
+  return value.split(/[\s,]+/).filter(Boolean);
 }
 
 function withSlash(value: string): string {

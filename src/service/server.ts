@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger';
+import { CatalogApi } from './api/catalogApi';
 import { SignInBroker } from './auth/broker';
 import type { ServiceConfig } from './config';
 import { RequestError, pathOf, sendJson } from './http';
+import { createSupportedRoutes } from './supported';
+import { createTeamRoutes } from './team';
 
 /** What the service reports about itself at `GET {prefix}health`. */
 export interface HealthReport {
@@ -17,12 +20,16 @@ export interface HealthReport {
  */
 export function createServiceServer(config: ServiceConfig, version: string, log: Logger): Server {
   const broker = new SignInBroker(config, log);
-  return createServer((req, res) => {
+  const catalog = new CatalogApi(config, log, [
+    createTeamRoutes(config, log),
+    createSupportedRoutes(config, log),
+  ]);
+  const server = createServer((req, res) => {
     const started = Date.now();
     res.on('finish', () =>
       log.info(`${req.method ?? '?'} ${pathOf(req)} → ${res.statusCode} (${Date.now() - started} ms)`),
     );
-    route(config, version, broker, req, res).catch((err: unknown) => {
+    route(config, version, broker, catalog, req, res).catch((err: unknown) => {
       log.error(err instanceof Error ? err : String(err));
       if (res.headersSent) {
         res.destroy();
@@ -38,12 +45,15 @@ export function createServiceServer(config: ServiceConfig, version: string, log:
       });
     });
   });
+  server.on('close', () => catalog.close());
+  return server;
 }
 
 async function route(
   config: ServiceConfig,
   version: string,
   broker: SignInBroker,
+  catalog: CatalogApi,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -59,5 +69,6 @@ async function route(
     return;
   }
   if (await broker.handle(sub, req, res)) return;
+  if (await catalog.handle(sub, req, res)) return;
   sendJson(res, 404, { error: 'not_found', message: `No such endpoint: ${path}` });
 }

@@ -29,6 +29,8 @@ import { stopEverything, stopEverythingSync, type HubRun } from './shutdown';
 export type { DemoUser, HubFlavor } from './settings';
 export {
   ADMIN_USERS,
+  MAINTAINER_GROUP,
+  MAINTAINER_USERS,
   DEMO_USERS,
   REPO_ROOT,
   SERVICE_NAME,

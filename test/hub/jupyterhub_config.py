@@ -79,9 +79,12 @@ async def fail_broken_server(spawner):
 
 c.Spawner.pre_spawn_hook = fail_broken_server
 
-# --- groups: 3.0 wants {name: [users]}; 4+ wants {name: {'users': [...]}} (the list form is deprecated) ---
-team = s['teamUsers']
-c.JupyterHub.load_groups = {'team': team} if HUB_MAJOR < 4 else {'team': {'users': team}}
+# --- groups (team, and the catalog's maintainers): 3.0 wants {name: [users]}; 4+ wants {name: {'users': [...]}} (the list form is deprecated) ---
+groups = {'team': s['teamUsers'], s['maintainerGroup']: s['maintainerUsers']}
+if HUB_MAJOR < 4:
+    c.JupyterHub.load_groups = groups
+else:
+    c.JupyterHub.load_groups = {name: {'users': users} for name, users in groups.items()}
 
 # --- services: the operator's snippet from docs/, as is, then this run's ports, command and secret ---
 c.JupyterHub.services = []

@@ -12,6 +12,9 @@ export const USERS_FILE = process.env['HUB_USERS_FILE'] ?? '/var/lib/hub-noteboo
 export const DEMO_USERS: readonly DemoUser[] = ['alice', 'bob', 'carol', 'dave'];
 export const TEAM_USERS: readonly DemoUser[] = ['alice', 'bob', 'carol'];
 export const ADMIN_USERS: readonly DemoUser[] = ['carol'];
+/** May publish and roll back supported notebooks (the hub group named by HUB_NOTEBOOKS_MAINTAINER_GROUPS). */
+export const MAINTAINER_USERS: readonly DemoUser[] = ['carol'];
+export const MAINTAINER_GROUP = 'notebook-maintainers';
 export const TEAM_API_KEY = 'fake-team-key-for-tests';
 export const SERVICE_NAME = 'hub-notebooks';
 /** The operator's snippet from docs/, which the harness's jupyterhub_config.py loads as is. */
@@ -118,6 +121,11 @@ export function writeSettings(
     HUB_NOTEBOOKS_LOG_LEVEL: 'trace',
     // Handoff codes live 60 s in production; 5 s lets a test see one expire without idling a minute.
     HUB_NOTEBOOKS_HANDOFF_TTL_SECONDS: '5',
+    // The supported store (SQLite and blobs) lives with the rest of this run's state.
+    HUB_NOTEBOOKS_DATA_DIR: path.join(rc.stateDir, 'hub-notebooks-data'),
+    HUB_NOTEBOOKS_MAINTAINER_GROUPS: MAINTAINER_GROUP,
+    // Tests change files and expect the next request to see it.
+    HUB_NOTEBOOKS_INDEX_MAX_AGE_SECONDS: '0',
     ...extraServiceEnv,
   };
   // Lets coverage tools see the managed service too.
@@ -134,6 +142,8 @@ export function writeSettings(
     users: DEMO_USERS,
     adminUsers: ADMIN_USERS,
     teamUsers: TEAM_USERS,
+    maintainerGroup: MAINTAINER_GROUP,
+    maintainerUsers: MAINTAINER_USERS,
     operatorSnippet: OPERATOR_SNIPPET,
     testAdminToken: rc.adminToken,
     hubNotebooks: {
