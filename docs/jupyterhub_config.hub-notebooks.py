@@ -1,7 +1,7 @@
 # Hub Notebooks: register the hub-notebooks service with JupyterHub (3.0 and 5.x).
 # Paste this into jupyterhub_config.py, or load it from there with
 #   load_subconfig('/etc/jupyterhub/hub-notebooks.py')
-# and edit the three lines marked EDIT. The test harness loads this very file, so what you paste is tested.
+# and edit the four lines marked EDIT. The test harness loads this very file, so what you paste is tested.
 import os
 
 # What a hub OAuth token issued to this service may carry. The service uses that token for seconds: to learn
@@ -34,6 +34,15 @@ hub_notebooks_service = {
         'HUB_NOTEBOOKS_TOKEN_EXPIRES_IN': '604800',
         # Extra origins allowed as sign-in redirect targets, for code-server or other web VS Code.
         # 'HUB_NOTEBOOKS_ALLOWED_REDIRECT_ORIGINS': 'https://code.example.org',
+        # The team catalog: users' homes on the shared filesystem, read by the service (which must be able to
+        # read them: run it as root, as the hub does with managed services, or mount them read-only).
+        'HUB_NOTEBOOKS_HOME': '/home/{username}',
+        # Hub groups that make people teammates (comma separated); unset means every group.
+        # 'HUB_NOTEBOOKS_TEAM_GROUPS': 'team',
+        # EDIT: the hub group whose members may publish and roll back supported notebooks.
+        'HUB_NOTEBOOKS_MAINTAINER_GROUPS': 'notebook-maintainers',
+        # The supported store: SQLite and content-addressed blobs. Back this folder up.
+        'HUB_NOTEBOOKS_DATA_DIR': '/var/lib/hub-notebooks',
     },
 }
 c.JupyterHub.services.append(hub_notebooks_service)  # noqa: F821 (c is provided by JupyterHub)

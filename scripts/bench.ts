@@ -13,40 +13,9 @@ import { startHub, type HubFlavor, type HubHandle } from '../test/hub/harness';
 import { hubEnv } from '../test/hub/fixture';
 import { HubBrowser } from '../test/integration/support/hubBrowser';
 import { signInAs } from '../test/integration/support/signIn';
+import { CALLS, median, printTable, sideBySide, time, type Row } from './benchUtil';
 
-const CALLS = Number(process.env.BENCH_RUNS ?? 50);
 const SPAWNS = Math.max(1, Math.round(CALLS / 16));
-
-interface Row {
-  what: string;
-  flavor: HubFlavor | '-';
-  medianMs: number;
-  baselineMs?: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
-
-/** Interleaves the two so drift in machine load hits both alike. */
-async function sideBySide(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < 5; i++) await Promise.all([a(), b()]); // warm up sockets and JIT
-  for (let i = 0; i < CALLS; i++) {
-    ta.push(await time(a));
-    tb.push(await time(b));
-  }
-  return [median(ta), median(tb)];
-}
 
 async function clientVsFetch(hub: HubHandle, rows: Row[]): Promise<void> {
   const admin = new HubClient({ baseUrl: hub.url, getToken: () => hub.adminToken });
@@ -142,13 +111,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${CALLS} calls per client row, ${SPAWNS} runs per start/spawn row\n`);
-  console.log('| what | flavour | median ms | baseline ms | ratio |');
-  console.log('|---|---|---|---|---|');
-  for (const r of rows) {
-    const base = r.baselineMs === undefined ? '' : r.baselineMs.toFixed(2);
-    const ratio = r.baselineMs === undefined ? '' : (r.medianMs / r.baselineMs).toFixed(2);
-    console.log(`| ${r.what} | ${r.flavor} | ${r.medianMs.toFixed(2)} | ${base} | ${ratio} |`);
-  }
+  printTable(rows);
 }
 
 main().catch((err: unknown) => {

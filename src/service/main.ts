@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger';
+import { CLI_COMMANDS, runCli } from './cli/publish';
 import { loadServiceConfig } from './config';
 import { createServiceServer } from './server';
 
@@ -50,9 +51,20 @@ function main(): void {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-try {
-  main();
-} catch (err) {
-  log.error(err instanceof Error ? err.message : String(err));
-  process.exit(1);
+const [command] = process.argv.slice(2);
+if (command !== undefined && CLI_COMMANDS.includes(command)) {
+  // A CI client of the catalog API (publish, rollback), sharing this bundle; it never starts the service.
+  void runCli(process.argv.slice(2), process.env, {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  }).then((status) => {
+    process.exitCode = status;
+  });
+} else {
+  try {
+    main();
+  } catch (err) {
+    log.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  }
 }
