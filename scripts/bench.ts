@@ -9,10 +9,11 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HubClient } from '../src/core/hub';
-import { startHub, type HubFlavor, type HubHandle } from '../test/hub/harness';
+import { startHub, type HubHandle } from '../test/hub/harness';
 import { hubEnv } from '../test/hub/fixture';
 import { HubBrowser } from '../test/integration/support/hubBrowser';
 import { signInAs } from '../test/integration/support/signIn';
+import { benchCatalog, printCatalogTable } from './benchCatalog';
 import { CALLS, median, printTable, sideBySide, time, type Row } from './benchUtil';
 
 const SPAWNS = Math.max(1, Math.round(CALLS / 16));
@@ -112,6 +113,9 @@ async function main(): Promise<void> {
   }
   console.log(`\n${CALLS} calls per client row, ${SPAWNS} runs per start/spawn row\n`);
   printTable(rows);
+  // The catalog part: 200 users x 50 notebooks, the service's index against a naive contents-API walk.
+  console.log('\nCatalog: 200 users × 50 notebooks (speed-up = naive walk / service)\n');
+  printCatalogTable(await benchCatalog());
 }
 
 main().catch((err: unknown) => {

@@ -27,14 +27,10 @@ import { silentLogger } from '../src/core/logger';
 import { loadServiceConfig } from '../src/service/config';
 import { createServiceServer } from '../src/service/server';
 import { freePort } from '../test/support/ports';
+import { median, time, type Row } from './benchUtil';
 
 /** One row, in the shape scripts/bench.ts prints: its ratio column is median / baseline. */
-export interface CatalogBenchRow {
-  what: string;
-  flavor: '-';
-  medianMs: number;
-  baselineMs?: number;
-}
+export type CatalogBenchRow = Row;
 
 export interface CatalogBenchOptions {
   users?: number;
@@ -342,18 +338,6 @@ async function getJson(url: string, authorization: string): Promise<unknown> {
   if (res.status !== 200)
     throw new Error(`GET ${new URL(url).pathname} → ${res.status}: ${text.slice(0, 200)}`);
   return JSON.parse(text) as unknown;
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function listen(server: Server): Promise<number> {
