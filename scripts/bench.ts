@@ -14,6 +14,7 @@ import { hubEnv } from '../test/hub/fixture';
 import { HubBrowser } from '../test/integration/support/hubBrowser';
 import { signInAs } from '../test/integration/support/signIn';
 import { benchCatalog, printCatalogTable } from './benchCatalog';
+import { benchNotebookOpen } from './benchNotebookOpen';
 import { CALLS, median, printTable, sideBySide, time, type Row } from './benchUtil';
 
 const SPAWNS = Math.max(1, Math.round(CALLS / 16));
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
       try {
         await clientVsFetch(hub, rows);
         await signInVsMint(hub, rows);
+        await benchNotebookOpen(hub, rows);
       } finally {
         await hub.stop();
       }

@@ -15,7 +15,7 @@ export const HUBNB_SCHEME = 'hubnb';
 export type HubnbLocation =
   | { area: 'me'; path: string }
   | { area: 'team'; user: string; path: string }
-  | { area: 'supported'; name: string; version: string | 'current' }
+  | { area: 'supported'; name: string; /** A version (`1.2.0`) or `current`. */ version: string }
   /** The folders above the files: `/`, `/me` is covered by area me with path '', `/team`, `/team/<user>`, `/supported`, `/supported/<name>`. */
   | { area: 'root' }
   | { area: 'team-root' }

@@ -7,6 +7,20 @@ export const CommandIds = {
   signIn: 'hubNotebooks.signIn',
   signInWithToken: 'hubNotebooks.signInWithToken',
   signOut: 'hubNotebooks.signOut',
+  /** Opens a tree item's notebook (the item's click); hidden from the palette. */
+  open: 'hubNotebooks.open',
+  openVersion: 'hubNotebooks.openVersion',
+  saveCopy: 'hubNotebooks.saveCopy',
+  copyPath: 'hubNotebooks.copyPath',
+  openInBrowser: 'hubNotebooks.openInBrowser',
+  rollback: 'hubNotebooks.rollback',
+  refreshMyNotebooks: 'hubNotebooks.refreshMyNotebooks',
+  refreshTeam: 'hubNotebooks.refreshTeam',
+  refreshSupported: 'hubNotebooks.refreshSupported',
+  startServer: 'hubNotebooks.startServer',
+  stopServer: 'hubNotebooks.stopServer',
+  openSupportedNotebook: 'hubNotebooks.openSupportedNotebook',
+  openTeammateNotebook: 'hubNotebooks.openTeammateNotebook',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -4,13 +4,19 @@ import type { HubAuthProvider } from './authProvider';
 import { CommandIds, type CommandId } from './commandIds';
 import type { HubSessions } from './hubSessions';
 import type { ExtensionLog } from './log';
+import { notebookCommands, type NotebookCommandDeps } from './notebookCommands';
+import { openSupportedNotebook } from './openSupported';
+import { openTeammateNotebook } from './openTeammate';
+import { serverCommands } from './serverCommands';
 
 /** What the command handlers need; grows as the extension gains parts. */
 export interface CommandContext {
   log: ExtensionLog;
   auth: HubAuthProvider;
-  /** For the hub commands to come (open, run), which act as the signed-in user. */
+  /** For the hub commands to come (run), which act as the signed-in user. */
   sessions: HubSessions;
+  /** The trees, the signed-in hubs' clients, server control, Save a Copy and the remote-change check. */
+  notebooks: Omit<NotebookCommandDeps, 'log'>;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -18,11 +24,17 @@ type Handler = (...args: unknown[]) => unknown;
 /** The one table of command id → handler. TypeScript makes every id in CommandIds have a handler. */
 export function createCommands(ctx: CommandContext): Record<CommandId, Handler> {
   const authLog = ctx.log.for('auth');
+  const notebooks = { ...ctx.notebooks, log: ctx.log.for('notebooks') };
+  const { hubs, log } = notebooks;
   return {
     [CommandIds.showLog]: () => ctx.log.show(),
     [CommandIds.signIn]: () => signIn(authLog),
     [CommandIds.signInWithToken]: () => signInWithToken(ctx.auth),
     [CommandIds.signOut]: () => signOut(ctx.auth),
+    ...notebookCommands(notebooks),
+    ...serverCommands({ hubs, servers: notebooks.servers, myNotebooks: notebooks.trees.myNotebooks }),
+    [CommandIds.openSupportedNotebook]: () => openSupportedNotebook(hubs, log),
+    [CommandIds.openTeammateNotebook]: () => openTeammateNotebook(hubs, log),
   };
 }
 

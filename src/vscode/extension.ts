@@ -1,15 +1,21 @@
 import * as vscode from 'vscode';
 import { AccountConnections } from '../core/auth';
+import { HUBNB_SCHEME } from '../core/uris';
 import { AccountStatus } from './accountStatus';
 import { HubAuthProvider } from './authProvider';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './authSession';
 import { createCommands, registerCommands } from './commands';
+import { HubNotebookClients } from './hubClients';
+import { HubnbFileSystemProvider } from './hubnbFileSystem';
 import { HubSessions } from './hubSessions';
 import { warnIfNoKeyring } from './keyringWarning';
 import { DisposableStore } from './lifecycle';
 import { ExtensionLog } from './log';
-import { NOTEBOOKS_VIEW_ID, NotebooksTreeProvider } from './notebooksView';
+import { RemoteChangeWatcher } from './remoteChanges';
+import { saveCopyToMyNotebooks } from './saveCopy';
+import { HubServers } from './serverStart';
 import { Settings } from './settings';
+import { NotebookTrees } from './trees/notebookTrees';
 import { UriCallbackRouter } from './uriCallbacks';
 
 /**
@@ -42,9 +48,28 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     );
     const sessions = new HubSessions(auth, connections, log.for('hub'));
-    store._register(vscode.window.registerTreeDataProvider(NOTEBOOKS_VIEW_ID, new NotebooksTreeProvider()));
     store._register(new AccountStatus(auth, authLog));
-    store._register(registerCommands(createCommands({ log, auth, sessions })));
+    // Nothing below talks to a hub yet: clients are built on first use, and each tree fetches when its view
+    // first asks for children.
+    const filesLog = log.for('files');
+    const clients = store._register(
+      new HubNotebookClients({ auth, sessions, settings, logger: log.for('clients') }),
+    );
+    const servers = new HubServers(clients, log.for('server'));
+    const files = store._register(new HubnbFileSystemProvider({ clients, servers, logger: filesLog }));
+    store._register(
+      vscode.workspace.registerFileSystemProvider(HUBNB_SCHEME, files, { isCaseSensitive: true }),
+    );
+    const remoteChanges = store._register(new RemoteChangeWatcher(files, filesLog));
+    const trees = store._register(new NotebookTrees(clients, log.for('trees')));
+    const notebooks = {
+      hubs: clients,
+      trees,
+      servers,
+      saveCopy: (source: vscode.Uri) => saveCopyToMyNotebooks({ files, logger: filesLog }, source),
+      remoteChanges,
+    };
+    store._register(registerCommands(createCommands({ log, auth, sessions, notebooks })));
     void warnIfNoKeyring(
       {
         platform: process.platform,

@@ -61,6 +61,37 @@ export class Uri {
   toString(): string {
     return this.raw;
   }
+  /** Like vscode.Uri.from: builds the URI from components, percent-encoding the path and query. */
+  static from(c: {
+    scheme: string;
+    authority?: string;
+    path?: string;
+    query?: string;
+    fragment?: string;
+  }): Uri {
+    const path = (c.path ?? '').split('/').map(encodeURIComponent).join('/');
+    const raw =
+      `${c.scheme}://${c.authority ?? ''}${path}` +
+      (c.query ? `?${encodeURIComponent(c.query)}` : '') +
+      (c.fragment ? `#${encodeURIComponent(c.fragment)}` : '');
+    return new Uri(c.scheme, c.authority ?? '', c.path ?? '', c.query ?? '', c.fragment ?? '', raw);
+  }
+  /** Like vscode.Uri.with. */
+  with(change: {
+    scheme?: string;
+    authority?: string;
+    path?: string;
+    query?: string;
+    fragment?: string;
+  }): Uri {
+    return Uri.from({
+      scheme: change.scheme ?? this.scheme,
+      authority: change.authority ?? this.authority,
+      path: change.path ?? this.path,
+      query: change.query ?? this.query,
+      fragment: change.fragment ?? this.fragment,
+    });
+  }
 }
 
 export class CancellationTokenSource {
@@ -167,6 +198,10 @@ export function createFakeVscode() {
     getSessionCalls: [] as { id: string; scopes: readonly string[]; options: Record<string, unknown> }[],
     opened: [] as string[],
     settings: new Map<string, Setting>(),
+    /** File system providers, open documents and window focus (see createFileSystemFake). */
+    files: createFileSystemFake(),
+    /** Tree views, the clipboard, opened notebooks and context keys (see createViewsFake). */
+    views: createViewsFake(),
     env: {
       uriScheme: 'vscode',
       remoteName: undefined as string | undefined,
@@ -354,6 +389,8 @@ export function createFakeVscode() {
       return fake.answer.openExternal(uri.toString());
     },
   });
+  installFileSystemFake(fake.module, fake.files);
+  installViewsFake(fake.module, fake);
   return fake;
 }
 
@@ -376,5 +413,208 @@ export function installFakeVscode(fake: FakeVscode): void {
   mod._load = function (request: string, ...rest: unknown[]) {
     if (request === 'vscode') return fake.module;
     return original.call(this, request, ...rest);
+  };
+}
+
+// File system support: FileSystemError and the file enums, registerFileSystemProvider, the open documents the
+// remote-change check walks, and window focus. Kept in one region so other additions stay separate.
+
+/** Like vscode.FileSystemError: `code` names the kind, the static factories make each kind. */
+export class FileSystemError extends Error {
+  readonly code: string;
+  constructor(messageOrUri?: string | Uri, code = 'Unknown') {
+    super(typeof messageOrUri === 'string' ? messageOrUri : (messageOrUri?.toString() ?? ''));
+    this.code = code;
+    this.name = `${code} (FileSystemError)`;
+  }
+  static FileNotFound(m?: string | Uri): FileSystemError {
+    return new FileSystemError(m, 'FileNotFound');
+  }
+  static FileExists(m?: string | Uri): FileSystemError {
+    return new FileSystemError(m, 'FileExists');
+  }
+  static FileNotADirectory(m?: string | Uri): FileSystemError {
+    return new FileSystemError(m, 'FileNotADirectory');
+  }
+  static FileIsADirectory(m?: string | Uri): FileSystemError {
+    return new FileSystemError(m, 'FileIsADirectory');
+  }
+  static NoPermissions(m?: string | Uri): FileSystemError {
+    return new FileSystemError(m, 'NoPermissions');
+  }
+  static Unavailable(m?: string | Uri): FileSystemError {
+    return new FileSystemError(m, 'Unavailable');
+  }
+}
+
+export const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 } as const;
+export const FilePermission = { Readonly: 1 } as const;
+export const FileChangeType = { Changed: 1, Created: 2, Deleted: 3 } as const;
+
+/** The recorded file-system side of the fake; `reset()` clears it between tests. */
+export function createFileSystemFake() {
+  const windowState = new EventEmitter<{ focused: boolean }>();
+  const files = {
+    providers: new Map<string, { provider: unknown; options: unknown }>(),
+    notebookDocuments: [] as { uri: Uri }[],
+    textDocuments: [] as { uri: Uri }[],
+    onDidChangeWindowState: windowState.event,
+    /** Fires onDidChangeWindowState, as when the user comes back to the window. */
+    setFocused(focused = true): void {
+      windowState.fire({ focused });
+    },
+    reset(): void {
+      files.notebookDocuments.length = 0;
+      files.textDocuments.length = 0;
+    },
+  };
+  return files;
+}
+
+function installFileSystemFake(
+  module: Record<string, unknown>,
+  files: ReturnType<typeof createFileSystemFake>,
+) {
+  Object.assign(module, { FileSystemError, FileType, FilePermission, FileChangeType });
+  const workspace = module['workspace'] as Record<string, unknown>;
+  Object.assign(workspace, {
+    registerFileSystemProvider: (scheme: string, provider: unknown, options: unknown) => {
+      if (files.providers.has(scheme)) throw new Error(`a provider for '${scheme}' is already registered`);
+      files.providers.set(scheme, { provider, options });
+      return new Disposable(() => files.providers.delete(scheme));
+    },
+  });
+  Object.defineProperty(workspace, 'notebookDocuments', { get: () => files.notebookDocuments });
+  Object.defineProperty(workspace, 'textDocuments', { get: () => files.textDocuments });
+  const window = module['window'] as Record<string, unknown>;
+  window['onDidChangeWindowState'] ??= files.onDidChangeWindowState;
+}
+
+// Tree views, the clipboard and notebook editors: TreeItem and its enums, ThemeIcon, ThemeColor,
+// MarkdownString, createTreeView, env.clipboard, openNotebookDocument and showNotebookDocument, and the
+// context keys `setContext` sets. Kept in one region so other additions stay separate.
+
+export const TreeItemCollapsibleState = { None: 0, Collapsed: 1, Expanded: 2 } as const;
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export class ThemeIcon {
+  static readonly File = new ThemeIcon('file');
+  static readonly Folder = new ThemeIcon('folder');
+  constructor(
+    readonly id: string,
+    readonly color?: ThemeColor,
+  ) {}
+}
+
+/** Like vscode.MarkdownString: appendText escapes what Markdown would render. */
+export class MarkdownString {
+  constructor(public value = '') {}
+  appendText(text: string): MarkdownString {
+    this.value += text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+    return this;
+  }
+  appendMarkdown(markdown: string): MarkdownString {
+    this.value += markdown;
+    return this;
+  }
+}
+
+export class TreeItem {
+  id?: string;
+  description?: string | boolean;
+  tooltip?: string | MarkdownString;
+  iconPath?: ThemeIcon;
+  contextValue?: string;
+  command?: { command: string; title: string; arguments?: unknown[] };
+  resourceUri?: Uri;
+  constructor(
+    public label: string,
+    public collapsibleState: number = TreeItemCollapsibleState.None,
+  ) {}
+}
+
+interface FakeNotebookDocument {
+  uri: Uri;
+  notebookType: string;
+  /** What the registered file system provider's readFile returned, as VS Code reads a notebook to open it. */
+  bytes: Uint8Array | undefined;
+}
+
+/** The recorded view side of the fake; `reset()` clears it between tests. */
+export function createViewsFake() {
+  const views = {
+    treeViews: new Map<string, { options: Record<string, unknown>; disposed: boolean }>(),
+    clipboard: '',
+    /** The latest value of each context key set through `setContext`. */
+    contextKeys: new Map<string, unknown>(),
+    openedNotebooks: [] as FakeNotebookDocument[],
+    shownNotebooks: [] as string[],
+    activeNotebookEditor: undefined as { notebook: FakeNotebookDocument } | undefined,
+    reset(): void {
+      views.clipboard = '';
+      views.contextKeys.clear();
+      views.openedNotebooks.length = 0;
+      views.shownNotebooks.length = 0;
+      views.activeNotebookEditor = undefined;
+    },
+  };
+  return views;
+}
+
+function installViewsFake(
+  module: Record<string, unknown>,
+  fake: {
+    treeProviders: Map<string, unknown>;
+    views: ReturnType<typeof createViewsFake>;
+    files: ReturnType<typeof createFileSystemFake>;
+  },
+) {
+  const { views, files } = fake;
+  Object.assign(module, { TreeItem, TreeItemCollapsibleState, ThemeIcon, ThemeColor, MarkdownString });
+  const window = module['window'] as Record<string, unknown>;
+  const workspace = module['workspace'] as Record<string, unknown>;
+  const commands = module['commands'] as Record<string, unknown>;
+  const env = module['env'] as Record<string, unknown>;
+  window['createTreeView'] = (id: string, options: { treeDataProvider: unknown }) => {
+    const record = { options, disposed: false };
+    views.treeViews.set(id, record);
+    fake.treeProviders.set(id, options.treeDataProvider);
+    return {
+      visible: true,
+      dispose: () => {
+        record.disposed = true;
+        fake.treeProviders.delete(id);
+      },
+    };
+  };
+  Object.defineProperty(window, 'activeNotebookEditor', { get: () => views.activeNotebookEditor });
+  window['showNotebookDocument'] = (document: FakeNotebookDocument) => {
+    views.shownNotebooks.push(document.uri.toString());
+    views.activeNotebookEditor = { notebook: document };
+    return Promise.resolve(views.activeNotebookEditor);
+  };
+  workspace['openNotebookDocument'] = async (uri: Uri) => {
+    const entry = files.providers.get(uri.scheme) as
+      { provider: { readFile(uri: Uri): Promise<Uint8Array> } } | undefined;
+    const bytes = entry ? await entry.provider.readFile(uri) : undefined;
+    const document = { uri, notebookType: 'jupyter-notebook', bytes };
+    views.openedNotebooks.push(document);
+    files.notebookDocuments.push(document);
+    return document;
+  };
+  env['clipboard'] = {
+    writeText: (text: string) => {
+      views.clipboard = text;
+      return Promise.resolve();
+    },
+    readText: () => Promise.resolve(views.clipboard),
+  };
+  const execute = commands['executeCommand'] as (id: string, ...args: unknown[]) => Promise<unknown>;
+  commands['executeCommand'] = (id: string, ...args: unknown[]) => {
+    if (id === 'setContext') views.contextKeys.set(String(args[0]), args[1]);
+    return execute(id, ...args);
   };
 }

@@ -53,6 +53,14 @@ export const TRAVERSAL_CORPUS: readonly TraversalCase[] = [
   { label: 'C1 control', path: 'analysis\u0085.ipynb' },
   { label: 'symlink to /etc', path: 'link-to-etc/passwd', symlink: { target: '/etc' } },
   { label: 'symlink to a file outside', path: 'link-to-shadow.ipynb', symlink: { target: '/etc/shadow' } },
-  { label: 'symlink to a sibling home', path: 'link-to-dave/analysis.ipynb', symlink: { target: '/home/dave' } },
-  { label: 'symlink to the prefix sibling', path: 'link-to-bobby/secret.ipynb', symlink: { target: '/home/bobby' } },
+  {
+    label: 'symlink to a sibling home',
+    path: 'link-to-dave/analysis.ipynb',
+    symlink: { target: '/home/dave' },
+  },
+  {
+    label: 'symlink to the prefix sibling',
+    path: 'link-to-bobby/secret.ipynb',
+    symlink: { target: '/home/bobby' },
+  },
 ];

@@ -10,7 +10,10 @@ export interface HubRequest {
   method: HttpMethod;
   /** A path relative to the base URL, without a leading slash, for example `hub/api/user`. */
   path: string;
+  /** Sent as JSON, except a Uint8Array, which is sent as it is (with `contentType`). */
   body?: unknown;
+  /** The Content-Type of a Uint8Array body; `application/octet-stream` when omitted. */
+  contentType?: string;
   signal?: AbortSignal | undefined;
   /** Overrides the transport's timeout; 0 means none (used for event streams, which stay open). */
   timeoutMs?: number;
@@ -33,6 +36,12 @@ export interface HubTransport {
   readonly baseUrl: URL;
   /** Sends a request and returns the body as text, following same-origin redirects only. */
   request(req: HubRequest): Promise<HubResponse<string>>;
+  /**
+   * Sends a request and returns the body as the bytes received, for files that must arrive byte for byte
+   * without a decode and re-encode. Optional so that stand-in transports need not offer it; callers fall back
+   * to `request` and encode the text as UTF-8.
+   */
+  requestBytes?(req: HubRequest): Promise<HubResponse<Uint8Array>>;
   /** Sends a request and returns the body as a stream, for the event-stream progress API. */
   stream(req: HubRequest): Promise<HubResponse<Readable>>;
 }
@@ -50,6 +59,8 @@ export interface HubTransportOptions {
   /** How many same-origin redirects to follow; defaults to 10. */
   maxRedirects?: number;
 }
+
+type ResponseKind = 'text' | 'stream' | 'arraybuffer';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NETWORK_DOWN = new Set([
@@ -103,11 +114,16 @@ class AxiosHubTransport implements HubTransport {
     return this.send<string>(req, 'text');
   }
 
+  requestBytes(req: HubRequest): Promise<HubResponse<Uint8Array>> {
+    // In Node, axios hands an 'arraybuffer' response over as a Buffer: the bytes as received, not copied.
+    return this.send<Uint8Array>(req, 'arraybuffer');
+  }
+
   stream(req: HubRequest): Promise<HubResponse<Readable>> {
     return this.send<Readable>(req, 'stream');
   }
 
-  private async send<T>(req: HubRequest, responseType: 'text' | 'stream'): Promise<HubResponse<T>> {
+  private async send<T>(req: HubRequest, responseType: ResponseKind): Promise<HubResponse<T>> {
     let url = new URL(req.path, this.baseUrl);
     if (url.origin !== this.baseUrl.origin || /^[a-z][a-z0-9+.-]*:|^\/\/|^\\/i.test(req.path)) {
       // A path is relative to the hub; one that names a host (`//evil/`, `https://evil/`) would carry the token
@@ -165,17 +181,20 @@ class AxiosHubTransport implements HubTransport {
     body: unknown,
     token: string | undefined,
     req: HubRequest,
-    responseType: 'text' | 'stream',
+    responseType: ResponseKind,
   ): Promise<AxiosResponse<T>> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token) headers.Authorization = `token ${token}`;
+    const raw = body instanceof Uint8Array;
+    if (body !== undefined)
+      headers['Content-Type'] = raw ? (req.contentType ?? 'application/octet-stream') : 'application/json';
     try {
       const http = this.options.http ?? (await defaultAxios());
       return await http.request<T>({
         url: url.toString(),
         method,
-        data: body === undefined ? undefined : JSON.stringify(body),
-        headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
+        data: body === undefined ? undefined : raw ? asBuffer(body) : JSON.stringify(body),
+        headers,
         maxRedirects: 0,
         validateStatus: () => true,
         responseType,
@@ -227,6 +246,14 @@ function flatHeaders(res: AxiosResponse): Record<string, string | undefined> {
     else if (Array.isArray(v)) out[k.toLowerCase()] = v.map(String).join(', ');
   }
   return out;
+}
+
+/**
+ * axios sends a plain Uint8Array as its whole underlying ArrayBuffer, which for a view into a larger buffer (a
+ * pooled Buffer, a subarray) is the wrong bytes; a Buffer over the same memory is sent exactly.
+ */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function destroyIfStream(data: unknown): void {

@@ -8,6 +8,9 @@ import { fake } from '../../support/useFakeVscode';
 import { createFakeContext } from '../../support/fakeVscode';
 import { activate } from '../../../src/vscode/extension';
 import type { HubAuthProvider } from '../../../src/vscode/authProvider';
+import { CommandIds } from '../../../src/vscode/commandIds';
+import { ContextValues, ViewIds } from '../../../src/vscode/trees/treeNodes';
+import { json, startStub } from '../../support/httpStub';
 
 interface Manifest {
   activationEvents: string[];
@@ -16,13 +19,20 @@ interface Manifest {
     authentication: { id: string; label: string }[];
     views: Record<string, { id: string }[]>;
     viewsWelcome: { view: string; contents: string; when?: string }[];
+    menus: Record<string, { command: string; when?: string; group?: string }[]>;
   };
 }
+
+/** The states a view's model reports (trees/treeModel.ts ViewState) that welcome content may name. */
+const VIEW_STATES = ['signedOut', 'loading', 'ready', 'empty', 'serverStopped', 'serviceMissing', 'error'];
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Manifest;
 const HUB = 'https://hub.example.org/';
 
-beforeEach(() => fake.reset());
+beforeEach(() => {
+  fake.reset();
+  fake.views.reset();
+});
 
 function activateWithFake() {
   const context = createFakeContext();
@@ -30,10 +40,14 @@ function activateWithFake() {
   return { context, dispose: () => context.subscriptions.forEach((s) => s.dispose()) };
 }
 
-async function seedSessions(context: ReturnType<typeof createFakeContext>, users: string[]): Promise<void> {
+async function seedSessions(
+  context: ReturnType<typeof createFakeContext>,
+  users: string[],
+  hubUrl = HUB,
+): Promise<void> {
   const sessions = users.map((user, i) => ({
     id: `s-${user}`,
-    hubUrl: HUB,
+    hubUrl,
     user,
     token: `secret-${user}`,
     tokenId: null,
@@ -58,9 +72,10 @@ test('package.json commands and registered commands are the same set', () => {
   assert.equal(fake.registeredCommands.size, 0, 'disposing the extension unregisters its commands');
 });
 
-test('activate registers the Notebooks view, whose welcome contents link registered commands', () => {
+test('activate registers the three views, whose welcome contents link registered commands', () => {
   const { dispose } = activateWithFake();
   const viewIds = Object.values(manifest.contributes.views).flatMap((views) => views.map((v) => v.id));
+  assert.deepEqual(viewIds, Object.values(ViewIds));
   assert.deepEqual([...fake.treeProviders.keys()], viewIds);
   for (const id of viewIds) {
     const welcomes = manifest.contributes.viewsWelcome.filter((w) => w.view === id);
@@ -72,13 +87,131 @@ test('activate registers the Notebooks view, whose welcome contents link registe
           `welcome links a registered command: ${command}`,
         );
       }
+      // A state named in a `when` is one the view's model sets.
+      for (const [, view, state] of (welcome.when ?? '').matchAll(/([\w.]+)\.state == (\w+)/g)) {
+        assert.equal(view, id, `${id}'s welcome tests its own state`);
+        assert.ok(VIEW_STATES.includes(state ?? ''), `${state} is a state of ${id}`);
+      }
+    }
+    const signedOut = welcomes.find((w) => w.when === '!hubNotebooks.signedIn');
+    assert.match(signedOut?.contents ?? '', /\(command:hubNotebooks\.signIn\)/, `${id} links Sign In`);
+  }
+  const welcome = (view: string, state: string) =>
+    manifest.contributes.viewsWelcome.find((w) => w.view === view && w.when?.endsWith(`.state == ${state}`))
+      ?.contents ?? '';
+  const my = manifest.contributes.viewsWelcome.find(
+    (w) => w.view === ViewIds.myNotebooks && w.when === '!hubNotebooks.signedIn',
+  );
+  assert.match(my?.contents ?? '', /\(command:hubNotebooks\.signInWithToken\)/);
+  assert.match(welcome(ViewIds.myNotebooks, 'serverStopped'), /\(command:hubNotebooks\.startServer\)/);
+  assert.match(welcome(ViewIds.myNotebooks, 'empty'), /no notebooks yet/);
+  assert.match(welcome(ViewIds.team, 'empty'), /No teammates share a group with you/);
+  assert.match(welcome(ViewIds.supported, 'empty'), /No supported notebooks yet[^]*publish/);
+  for (const view of [ViewIds.team, ViewIds.supported]) {
+    assert.match(
+      welcome(view, 'serviceMissing'),
+      /service is not available[^]*\(command:hubNotebooks\.showLog\)/,
+    );
+    assert.match(welcome(view, 'error'), /\(command:hubNotebooks\.showLog\)/);
+  }
+  dispose();
+  assert.equal(fake.treeProviders.size, 0, 'disposing the extension disposes its views');
+});
+
+test('menus name contributed commands, existing views, and context values the trees produce', () => {
+  const { dispose } = activateWithFake();
+  const contributed = new Set(manifest.contributes.commands.map((c) => c.command));
+  const views = new Set<string>(Object.values(ViewIds));
+  const contextValues = Object.values(ContextValues) as string[];
+  const menus = manifest.contributes.menus;
+  for (const [menu, entries] of Object.entries(menus)) {
+    for (const entry of entries) {
+      assert.ok(contributed.has(entry.command), `${menu}: ${entry.command} is contributed`);
+      assert.ok(fake.registeredCommands.has(entry.command), `${menu}: ${entry.command} is registered`);
+      const when = entry.when ?? '';
+      for (const [, view] of when.matchAll(/\bview == ([\w.]+)/g)) {
+        assert.ok(views.has(view ?? ''), `${menu}: ${view} is a view`);
+      }
+      for (const [, value] of when.matchAll(/\bviewItem [!=]= (\w+)/g)) {
+        assert.ok(contextValues.includes(value ?? ''), `${menu}: ${value} is a contextValue`);
+      }
+      for (const [, source] of when.matchAll(/\bviewItem =~ \/(.+?)\/(?=\s|$)/g)) {
+        const re = new RegExp(source ?? '');
+        assert.ok(
+          contextValues.some((v) => re.test(v)),
+          `${menu}: /${source}/ matches a contextValue`,
+        );
+      }
     }
   }
-  const byWhen = new Map(manifest.contributes.viewsWelcome.map((w) => [w.when, w.contents]));
-  assert.match(byWhen.get('!hubNotebooks.signedIn') ?? '', /\(command:hubNotebooks\.signIn\)/);
-  assert.match(byWhen.get('!hubNotebooks.signedIn') ?? '', /\(command:hubNotebooks\.signInWithToken\)/);
-  assert.match(byWhen.get('hubNotebooks.signedIn') ?? '', /next release/);
+  const itemMenus = menus['view/item/context'] ?? [];
+  const offered = (command: string, value: string) =>
+    itemMenus.some((m) => {
+      if (m.command !== command) return false;
+      const when = m.when ?? '';
+      if (new RegExp(`viewItem == ${value}\\b`).test(when)) return true;
+      const regex = /viewItem =~ \/(.+?)\//.exec(when)?.[1];
+      return regex !== undefined && new RegExp(regex).test(value);
+    });
+  // Roll Back only on the maintainers' value; Open in Browser never on supported notebooks.
+  assert.deepEqual(
+    contextValues.filter((v) => offered(CommandIds.rollback, v)),
+    [ContextValues.supportedVersionRollback],
+  );
+  assert.deepEqual(
+    contextValues.filter((v) => offered(CommandIds.openInBrowser, v) && v.startsWith('supported')),
+    [],
+  );
+  for (const value of [
+    ContextValues.myNotebook,
+    ContextValues.teamNotebook,
+    ContextValues.supportedVersion,
+  ]) {
+    assert.ok(offered(CommandIds.open, value), `Open on ${value}`);
+    assert.ok(offered(CommandIds.copyPath, value), `Copy Path on ${value}`);
+  }
+  assert.ok(offered(CommandIds.saveCopy, ContextValues.teamNotebook));
+  assert.ok(offered(CommandIds.openVersion, ContextValues.supportedNotebook));
+  const titles = (menus['view/title'] ?? []).map((m) => `${m.command} ${m.when ?? ''}`);
+  for (const [command, view] of [
+    [CommandIds.refreshMyNotebooks, ViewIds.myNotebooks],
+    [CommandIds.refreshTeam, ViewIds.team],
+    [CommandIds.refreshSupported, ViewIds.supported],
+    [CommandIds.startServer, ViewIds.myNotebooks],
+    [CommandIds.stopServer, ViewIds.myNotebooks],
+  ]) {
+    assert.ok(
+      titles.some((t) => t.startsWith(`${command} `) && t.includes(`view == ${view}`)),
+      `${command} in ${view}'s title bar`,
+    );
+  }
+  // Internal commands are hidden from the palette; the two pickers are in it.
+  const palette = new Map((menus.commandPalette ?? []).map((m) => [m.command, m.when]));
+  for (const id of [CommandIds.open, CommandIds.copyPath, CommandIds.openInBrowser, CommandIds.rollback]) {
+    assert.equal(palette.get(id), 'false', `${id} is hidden from the palette`);
+  }
+  assert.notEqual(palette.get(CommandIds.openSupportedNotebook), 'false');
+  assert.notEqual(palette.get(CommandIds.openTeammateNotebook), 'false');
   dispose();
+});
+
+test('activate registers the hubnb file system and talks to no hub until a view asks for its items', async () => {
+  const stub = await startStub((_req, res) => json(res, 424, { message: 'server not running' }));
+  const { context, dispose } = activateWithFake();
+  try {
+    assert.ok(manifest.activationEvents.includes('onFileSystem:hubnb'));
+    assert.deepEqual(fake.files.providers.get('hubnb')?.options, { isCaseSensitive: true });
+    await seedSessions(context, ['alice'], stub.url);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(stub.seen.length, 0, 'nothing was fetched at activation or sign-in');
+    const tree = fake.treeProviders.get(ViewIds.myNotebooks) as { getChildren(): Promise<unknown[]> };
+    assert.deepEqual(await tree.getChildren(), []);
+    assert.ok(stub.seen.length > 0, 'the view fetched when asked');
+    assert.equal(fake.views.contextKeys.get('hubNotebooks.myNotebooks.state'), 'serverStopped');
+  } finally {
+    dispose();
+    await stub.close();
+  }
 });
 
 test('activate registers the authentication provider, the URI handler and the account status', () => {

@@ -1,0 +1,3 @@
+export { createCatalogClient, type CatalogClientOptions } from './catalogClient';
+export * from './errors';
+export type { CatalogApi, CatalogFile } from './types';

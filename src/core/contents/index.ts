@@ -1,0 +1,3 @@
+export { createContentsClient, type ContentsClientOptions } from './contentsClient';
+export * from './errors';
+export type * from './types';

@@ -1,0 +1,72 @@
+import type * as vscode from 'vscode';
+import type { CatalogApi } from '../../core/catalog/types';
+import type { ContentsApi } from '../../core/contents/types';
+import { CatalogError } from '../../core/catalog/errors';
+import { HubUnavailableError, InvalidHubResponseError, ServerNotRunningError } from '../../core/hub';
+
+/** A hub the user is signed in to, and as whom. */
+export interface SignedInHub {
+  /** The normalised hub URL, ending in `/`. */
+  hubUrl: string;
+  user: string;
+}
+
+/** The clients of one signed-in account that the trees and commands use. */
+export interface HubNotebookApis {
+  user: string;
+  /** The user's own files, through their server's contents API, with paths relative to their home. */
+  contents: ContentsApi;
+  /** The hub service's catalog: teammates' and supported notebooks. */
+  catalog: CatalogApi;
+}
+
+/**
+ * What the trees and the notebook commands need from the signed-in hubs. HubNotebookClients (hubClients.ts)
+ * provides it; tests use fakes. Kept narrow so the trees do not depend on how clients are built.
+ */
+export interface NotebookHubs {
+  /** The signed-in hubs, one account per hub, newest session first. */
+  signedInAccounts(): Promise<SignedInHub[]>;
+  /** Fires when the signed-in accounts or the settings the clients depend on change. */
+  readonly onDidChange: vscode.Event<unknown>;
+  /** Runs an operation with a hub's clients; a refused token leads to "sign in again" and one retry. */
+  run<T>(hubUrl: string, operation: (apis: HubNotebookApis) => Promise<T>): Promise<T>;
+}
+
+/** Starts and stops the user's server (serverStart.ts asks for consent and shows progress). */
+export interface ServerControl {
+  startServer(hubUrl: string): Promise<unknown>;
+  stopServer(hubUrl: string): Promise<unknown>;
+}
+
+/** What went wrong at the top of a view, and so which welcome content it shows. */
+export type HubProblemKind = 'serverStopped' | 'serviceMissing' | 'error';
+
+export interface HubProblem {
+  kind: HubProblemKind;
+  /** A sentence for the user. */
+  message: string;
+}
+
+/** Whether an error means the user's server is not running (a stopped server answers 424 through the hub). */
+export function isServerStopped(err: unknown): boolean {
+  return err instanceof ServerNotRunningError;
+}
+
+/**
+ * Whether a catalog error means the hub-notebooks service is missing on the hub (the catalog client says so for
+ * a bare 404 at the service's path), down (the proxy answers 502/503 while a registered service is not
+ * running), or something else answers there (not the service's JSON).
+ */
+export function isServiceMissing(err: unknown): boolean {
+  return (
+    (err instanceof CatalogError && err.code === 'service_missing') ||
+    err instanceof HubUnavailableError ||
+    err instanceof InvalidHubResponseError
+  );
+}
+
+/** An error as a sentence for the user; the core's errors carry the server's message and a way forward. */
+export function describeError(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,74 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/logger';
+import { DisposableStore } from '../lifecycle';
+import type { NotebookHubs } from './hubAccess';
+import { MyNotebooksModel } from './myNotebooksModel';
+import { MyNotebooksTree } from './myNotebooksTree';
+import { NotebookTree } from './notebookTree';
+import { SupportedModel } from './supportedModel';
+import { TeamModel } from './teamModel';
+import type { TreeModel, ViewState } from './treeModel';
+import { ViewIds, type ViewId } from './treeNodes';
+
+/** Context keys the views' `viewsWelcome` and title-bar menus use (package.json). */
+export const TreeContextKeys = {
+  /** `hubNotebooks.<view>.state`: one of ViewState, e.g. `hubNotebooks.team.state == empty`. */
+  state: (view: ViewId) => `${view}.state`,
+  /** Some signed-in hub's server was found stopped: My Notebooks offers Start Server. */
+  serverStopped: 'hubNotebooks.serverStopped',
+  /** Some signed-in hub's server was found running: My Notebooks offers Stop Server. */
+  serverRunning: 'hubNotebooks.serverRunning',
+} as const;
+
+/**
+ * The three views of the Hub Notebooks container: My Notebooks, Team and Supported. Building them fetches
+ * nothing; each model fetches when VS Code first asks its view for children, i.e. when the view is visible.
+ */
+export class NotebookTrees extends DisposableStore {
+  readonly myNotebooks: MyNotebooksModel;
+  readonly team: TeamModel;
+  readonly supported: SupportedModel;
+  private readonly contextValues = new Map<string, unknown>();
+
+  constructor(hubs: NotebookHubs, log: Logger) {
+    super();
+    this.myNotebooks = this._register(new MyNotebooksModel(hubs, log));
+    this.team = this._register(new TeamModel(hubs, log));
+    this.supported = this._register(new SupportedModel(hubs, log));
+    this.register(this.myNotebooks, this._register(new MyNotebooksTree(this.myNotebooks)));
+    this.register(this.team, this._register(new NotebookTree(this.team)));
+    this.register(this.supported, this._register(new NotebookTree(this.supported)));
+    this._register(
+      this.myNotebooks.onDidChangeServers((states) => {
+        const values = [...states.values()];
+        this.setContext(TreeContextKeys.serverStopped, values.includes('stopped'));
+        this.setContext(TreeContextKeys.serverRunning, values.includes('running'));
+      }),
+    );
+  }
+
+  /** The model behind a view. */
+  model(view: ViewId): TreeModel {
+    return view === ViewIds.myNotebooks
+      ? this.myNotebooks
+      : view === ViewIds.team
+        ? this.team
+        : this.supported;
+  }
+
+  private register(model: TreeModel, tree: NotebookTree): void {
+    this._register(
+      vscode.window.createTreeView(model.view, { treeDataProvider: tree, showCollapseAll: true }),
+    );
+    this._register(
+      model.onDidChangeState((state: ViewState) => this.setContext(TreeContextKeys.state(model.view), state)),
+    );
+  }
+
+  /** Sets a context key when its value changes; the command runs in the background. */
+  private setContext(key: string, value: unknown): void {
+    if (this.contextValues.get(key) === value) return;
+    this.contextValues.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  }
+}
