@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import { AccountConnections } from '../core/auth';
-import { HUBNB_SCHEME } from '../core/uris';
 import { AccountStatus } from './accountStatus';
 import { HubAuthProvider } from './authProvider';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './authSession';
 import { createCommands, registerCommands } from './commands';
 import { HubNotebookClients } from './hubClients';
-import { HubnbFileSystemProvider } from './hubnbFileSystem';
+import { HubnbFileSystemProvider, registerHubnbFileSystem } from './hubnbFileSystem';
 import { HubSessions } from './hubSessions';
 import { warnIfNoKeyring } from './keyringWarning';
 import { DisposableStore } from './lifecycle';
@@ -57,9 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
     );
     const servers = new HubServers(clients, log.for('server'));
     const files = store._register(new HubnbFileSystemProvider({ clients, servers, logger: filesLog }));
-    store._register(
-      vscode.workspace.registerFileSystemProvider(HUBNB_SCHEME, files, { isCaseSensitive: true }),
-    );
+    store._register(registerHubnbFileSystem(files));
     const remoteChanges = store._register(new RemoteChangeWatcher(files, filesLog));
     const trees = store._register(new NotebookTrees(clients, log.for('trees')));
     const notebooks = {

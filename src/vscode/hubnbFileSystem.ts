@@ -7,6 +7,7 @@ import type { Logger } from '../core/logger';
 import { HUBNB_SCHEME, type HubnbLocation } from '../core/uris';
 import type { HubNotebookClients } from './hubClients';
 import { toFileSystemError, type Access } from './hubnbErrors';
+import { dedupe, directory, entryStat, fileStat } from './hubnbStats';
 import { resolveSaveConflict, type SaveConflict } from './saveConflict';
 import type { HubServers } from './serverStart';
 
@@ -43,7 +44,6 @@ interface Target {
 }
 
 const READ_ONLY_HINT = 'Use "Save a Copy to My Notebooks" to get a copy you can edit.';
-const EPOCH = 0;
 
 /**
  * The `hubnb` file system. `me/…` is the user's own home through their server's contents API; `team/…` and
@@ -403,31 +403,4 @@ function viewOf(uri: vscode.Uri, location: HubnbLocation): View | undefined {
   const view = new URLSearchParams(uri.query).get('version');
   if (location.area === 'me' && (view === 'hub' || view === 'unsaved')) return view;
   throw vscode.FileSystemError.FileNotFound(`${uri.toString()} names no file: unknown query.`);
-}
-
-function dedupe(events: vscode.FileChangeEvent[]): vscode.FileChangeEvent[] {
-  const seen = new Set<string>();
-  return events.filter((e) => {
-    const id = `${e.type}\n${e.uri.toString()}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
-}
-
-function fileStat(type: vscode.FileType, mtime: number, size: number, readonly = false): vscode.FileStat {
-  const time = Number.isFinite(mtime) ? mtime : EPOCH;
-  const stat: vscode.FileStat = { type, ctime: time, mtime: time, size };
-  return readonly ? { ...stat, permissions: vscode.FilePermission.Readonly } : stat;
-}
-
-function directory(): vscode.FileStat {
-  return fileStat(vscode.FileType.Directory, EPOCH, 0, true);
-}
-
-function entryStat(entry: ContentsEntry, readonly: boolean): vscode.FileStat {
-  const type = entry.type === 'directory' ? vscode.FileType.Directory : vscode.FileType.File;
-  const stat = fileStat(type, Date.parse(entry.lastModified), entry.size ?? 0, readonly);
-  const created = entry.created === undefined ? NaN : Date.parse(entry.created);
-  return Number.isFinite(created) ? { ...stat, ctime: created } : stat;
 }

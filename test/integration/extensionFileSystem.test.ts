@@ -64,6 +64,8 @@ after(async () => {
   world?.dispose();
   for (const file of created) fs.rmSync(file, { force: true });
   const admin = adminClient(hub);
+  // Leave the hub as the next file expects it: alice's server stopped (this file starts it).
+  await admin.stopServer('alice');
   for (const { user, id } of minted) await admin.revokeToken(user, id).catch(() => undefined);
 });
 

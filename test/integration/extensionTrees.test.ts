@@ -70,6 +70,8 @@ beforeEach(() => {
 after(async () => {
   active?.dispose();
   const admin = adminClient(hub);
+  // Leave the hub as the next file expects it: alice's server stopped (this file starts it).
+  await admin.stopServer('alice');
   for (const { user, id } of minted) await admin.revokeToken(user, id).catch(() => undefined);
 });
 
