@@ -16,8 +16,6 @@ import {
   type TreeNode,
 } from './treeNodes';
 
-const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
-
 /** How a node looks in its view: label, icon, tooltip, what a click does, and its `contextValue`. */
 export function treeItemOf(node: TreeNode): vscode.TreeItem {
   const item = itemOf(node);
@@ -45,7 +43,7 @@ function itemOf(node: TreeNode): vscode.TreeItem {
 }
 
 function hubItem(node: HubNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(hostOf(node.hub.hubUrl), Expanded);
+  const item = new vscode.TreeItem(hostOf(node.hub.hubUrl), vscode.TreeItemCollapsibleState.Expanded);
   item.description = node.hub.user;
   item.tooltip = `${node.hub.user} on ${node.hub.hubUrl}`;
   item.iconPath = new vscode.ThemeIcon('server');
@@ -56,7 +54,10 @@ function hubItem(node: HubNode): vscode.TreeItem {
 function myEntryItem(node: MyEntryNode): vscode.TreeItem {
   const { entry } = node;
   const folder = entry.type === 'directory';
-  const item = new vscode.TreeItem(entry.name, folder ? Collapsed : None);
+  const item = new vscode.TreeItem(
+    entry.name,
+    folder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   setResourceUri(item, node);
   item.iconPath = folder ? vscode.ThemeIcon.Folder : new vscode.ThemeIcon('notebook');
   item.tooltip = tooltip([
@@ -70,7 +71,7 @@ function myEntryItem(node: MyEntryNode): vscode.TreeItem {
 
 function teammateItem(node: TeammateNode): vscode.TreeItem {
   const { teammate } = node;
-  const item = new vscode.TreeItem(teammate.name, Collapsed);
+  const item = new vscode.TreeItem(teammate.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.description = `${teammate.notebooks} notebook${teammate.notebooks === 1 ? '' : 's'}`;
   item.tooltip = tooltip([
     ['Teammate', teammate.name],
@@ -85,7 +86,10 @@ function teammateItem(node: TeammateNode): vscode.TreeItem {
 function teamEntryItem(node: TeamEntryNode): vscode.TreeItem {
   const { entry } = node;
   const folder = entry.type === 'directory';
-  const item = new vscode.TreeItem(entry.name, folder ? Collapsed : None);
+  const item = new vscode.TreeItem(
+    entry.name,
+    folder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+  );
   setResourceUri(item, node);
   const description = entry.warning ? 'cannot be read' : entry.header?.title;
   if (description) item.description = description;
@@ -108,7 +112,7 @@ function teamEntryItem(node: TeamEntryNode): vscode.TreeItem {
 function supportedNotebookItem(node: SupportedNotebookNode): vscode.TreeItem {
   const { summary } = node;
   const { header } = summary.current;
-  const item = new vscode.TreeItem(summary.name, Collapsed);
+  const item = new vscode.TreeItem(summary.name, vscode.TreeItemCollapsibleState.Collapsed);
   const description = header.title ?? header.purpose;
   if (description) item.description = description;
   item.tooltip = tooltip([
@@ -124,7 +128,7 @@ function supportedNotebookItem(node: SupportedNotebookNode): vscode.TreeItem {
 
 function supportedVersionItem(node: SupportedVersionNode): vscode.TreeItem {
   const { version } = node;
-  const item = new vscode.TreeItem(version.version, None);
+  const item = new vscode.TreeItem(version.version, vscode.TreeItemCollapsibleState.None);
   setResourceUri(item, node);
   const published = `${version.publishedBy}, ${day(version.publishedAt)}`;
   item.description = node.current ? `current · ${published}` : published;
@@ -146,7 +150,7 @@ function supportedVersionItem(node: SupportedVersionNode): vscode.TreeItem {
 }
 
 function messageItem(node: MessageNode): vscode.TreeItem {
-  const item = new vscode.TreeItem(node.text, None);
+  const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
   item.iconPath = new vscode.ThemeIcon(node.action ? 'debug-start' : 'info');
   item.contextValue = ContextValues.message;
   if (node.action) {
