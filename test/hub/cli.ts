@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { startCodeServer, type CodeServerHandle } from '../e2e/harness/codeServer';
 import { freePort } from '../support/ports';
 import { DEMO_USERS, REPO_ROOT, startHub, type HubFlavor, type StartHubOptions } from './harness';
+import { seedSupportedNotebooks } from './seedCatalog';
 import { flavorFromEnv } from './settings';
 
 const USAGE =
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
     await hub.stop();
   };
   try {
+    const published = await seedSupportedNotebooks(hub);
+    console.log(`Published the demo supported notebooks: ${published.join(', ')}`);
     if (codeServerPort !== undefined) {
       console.log('Starting VS Code (code-server) with the extension installed...');
       codeServer = await startCodeServer({
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
     console.log('"Sign In" (or run "Hub Notebooks: Sign In" from the command palette).');
   }
   console.log(
-    `State and logs: ${hub.stateDir}/hub.log\n\nDemo logins (team = alice, bob, carol; carol is admin):`,
+    `State and logs: ${hub.stateDir}/hub.log\n\nDemo logins (team = alice, bob, carol; carol is admin and may publish supported notebooks):`,
   );
   for (const user of DEMO_USERS) console.log(`  ${user.padEnd(6)} ${hub.passwords[user]}`);
   console.log('\nCtrl-C stops everything this started.');
