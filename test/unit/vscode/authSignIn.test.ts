@@ -113,9 +113,12 @@ test('two sign-ins at once each get their own callback, routed by state', { time
       Uri.parse(`${start?.searchParams.get('redirect_uri')}?code=${code}&state=${state}`) as never,
     );
   };
+  // Both flows run at once, so which opened its browser first is not fixed: find each by its hub.
+  const startOn = (host: string) => starts.find((s) => s.host === host);
+  assert.ok(startOn('one.example.org') && startOn('two.example.org'), 'each sign-in opened its own hub');
   // The second browser finishes first.
-  reply(starts[1], 'code-for-two');
-  reply(starts[0], 'code-for-one');
+  reply(startOn('two.example.org'), 'code-for-two');
+  reply(startOn('one.example.org'), 'code-for-one');
   assert.equal((await first).account.label, 'one @ one.example.org');
   assert.equal((await second).account.label, 'two @ two.example.org');
   w.dispose();
