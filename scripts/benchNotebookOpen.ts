@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { createCatalogClient } from '../src/core/catalog';
 import { createContentsClient } from '../src/core/contents';
 import { HubClient, createHubTransport } from '../src/core/hub';
-import { DEFAULT_TOKEN_SCOPES } from '../src/service/config';
+import { extensionTokenScopes } from '../src/service/config';
 import type { HubHandle } from '../test/hub/harness';
 import { CALLS, sideBySide, type Row } from './benchUtil';
 
@@ -38,9 +38,9 @@ export function bigNotebook(bytes: number): string {
 function place(owner: string, text: string): string {
   const file = `/home/${owner}/${FILE}`;
   fs.writeFileSync(file, text, { mode: 0o640 });
-  const uid = Number(fs.statSync(`/home/${owner}`).uid);
-  const gid = Number(fs.statSync(`/home/${owner}`).gid);
-  fs.chownSync(file, uid, gid);
+  // Owned like the home's other files: the user, and the home's group (team).
+  const home = fs.statSync(`/home/${owner}`);
+  fs.chownSync(file, home.uid, home.gid);
   return file;
 }
 
@@ -50,7 +50,7 @@ export async function benchNotebookOpen(hub: HubHandle, rows: Row[]): Promise<vo
   const made = await admin.createToken('alice', {
     note: 'bench notebook open',
     expiresInSeconds: 600,
-    scopes: [...DEFAULT_TOKEN_SCOPES, 'access:services!service=hub-notebooks'],
+    scopes: extensionTokenScopes(),
   });
   const text = bigNotebook(5 * 1024 * 1024);
   const files = [place('alice', text), place('bob', text)];

@@ -1,4 +1,9 @@
-import { SUPPORTED_NAME_PATTERN, VERSION_PATTERN } from './catalog/protocol';
+import {
+  SUPPORTED_NAME_PATTERN,
+  SUPPORTED_NAME_RULE,
+  VERSION_PATTERN,
+  VERSION_RULE,
+} from './catalog/protocol';
 import { MAX_NAME_BYTES, checkRelativePath, type PathRejection } from './relativePath';
 import type { HubnbLocation } from './uris';
 
@@ -166,10 +171,7 @@ function userName(user: string): string {
 
 function notebookName(name: string): string {
   if (!SUPPORTED_NAME_PATTERN.test(name)) {
-    throw new HubnbUriError(
-      'invalid-name',
-      'A supported notebook name is lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit (at most 64).',
-    );
+    throw new HubnbUriError('invalid-name', SUPPORTED_NAME_RULE);
   }
   return name;
 }
@@ -178,7 +180,7 @@ function version(value: string): string {
   if (value !== 'current' && !VERSION_PATTERN.test(value)) {
     throw new HubnbUriError(
       'invalid-version',
-      'A supported notebook version is `current` or MAJOR.MINOR.PATCH in digits, for example `1.2.0`.',
+      `Name a version as \`current\` or MAJOR.MINOR.PATCH. ${VERSION_RULE}`,
     );
   }
   return value;

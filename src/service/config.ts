@@ -73,6 +73,11 @@ export const DEFAULT_TOKEN_SCOPES: readonly string[] = [
   'access:servers!user',
 ];
 
+/** The scopes of the token the extension receives by default: DEFAULT_TOKEN_SCOPES and access to the service. */
+export function extensionTokenScopes(serviceName = 'hub-notebooks'): string[] {
+  return [...DEFAULT_TOKEN_SCOPES, `access:services!service=${serviceName}`];
+}
+
 const envSchema = z.object({
   JUPYTERHUB_SERVICE_NAME: z.string().min(1).default('hub-notebooks'),
   JUPYTERHUB_API_URL: z.url(),
@@ -129,7 +134,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
       tokenExpiresInSeconds: e.HUB_NOTEBOOKS_TOKEN_EXPIRES_IN,
       tokenScopes: e.HUB_NOTEBOOKS_TOKEN_SCOPES
         ? e.HUB_NOTEBOOKS_TOKEN_SCOPES.split(/[\s,]+/).filter(Boolean)
-        : [...DEFAULT_TOKEN_SCOPES, `access:services!service=${e.JUPYTERHUB_SERVICE_NAME}`],
+        : extensionTokenScopes(e.JUPYTERHUB_SERVICE_NAME),
       handoffTtlMs: e.HUB_NOTEBOOKS_HANDOFF_TTL_SECONDS * 1000,
     },
     catalog: {

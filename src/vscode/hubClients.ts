@@ -5,9 +5,11 @@ import { createContentsClient, type ContentsApi } from '../core/contents';
 import { HubClient, type HubTransport } from '../core/hub';
 import { hubUrlForAuthority } from '../core/hubnbUri';
 import type { Logger } from '../core/logger';
+import { SingleFlight } from '../core/singleFlight';
 import { AUTH_PROVIDER_ID, accountId, hostOf, hubScope } from './authSession';
 import { CommandIds } from './commandIds';
 import { DisposableStore } from './lifecycle';
+import { SIGN_IN } from './signInOffer';
 
 /** Everything the notebook features use on one hub, as one signed-in user. */
 export interface HubAccount {
@@ -60,8 +62,6 @@ export class NotSignedInError extends Error {
   }
 }
 
-const SIGN_IN = 'Sign In';
-
 /**
  * Builds, per signed-in account, the clients the notebook features use: the contents API of the user's own
  * home, the catalog, and the hub API. They are built on first use and forgotten whenever sessions or settings
@@ -73,7 +73,7 @@ export class HubNotebookClients extends DisposableStore {
   /** Fires when the signed-in accounts (or the settings the clients depend on) change. */
   readonly onDidChange = this.changed.event;
   /** One sign-in prompt per authority at a time, however many reads fail together. */
-  private readonly prompting = new Set<string>();
+  private readonly signInPrompts = new SingleFlight<string, void>();
 
   constructor(private readonly deps: HubClientsDeps) {
     super();
@@ -135,12 +135,10 @@ export class HubNotebookClients extends DisposableStore {
 
   /** Tells the user they must sign in, with a Sign In button; one message per authority at a time. */
   promptSignIn(err: NotSignedInError): void {
-    if (this.prompting.has(err.authority)) return;
-    this.prompting.add(err.authority);
-    this.deps.logger.info(`asked to sign in: ${err.message}`);
-    void vscode.window
-      .showWarningMessage(err.message, SIGN_IN)
-      .then(async (pick) => {
+    void this.signInPrompts.run(err.authority, async () => {
+      this.deps.logger.info(`asked to sign in: ${err.message}`);
+      try {
+        const pick = await vscode.window.showWarningMessage(err.message, SIGN_IN);
         if (pick !== SIGN_IN) return;
         if (err.hubUrl) {
           await vscode.authentication.getSession(AUTH_PROVIDER_ID, [hubScope(err.hubUrl)], {
@@ -149,14 +147,10 @@ export class HubNotebookClients extends DisposableStore {
         } else {
           await vscode.commands.executeCommand(CommandIds.signIn);
         }
-      })
-      .then(
-        () => this.prompting.delete(err.authority),
-        (e: unknown) => {
-          this.prompting.delete(err.authority);
-          this.deps.logger.info(`sign-in from the prompt did not complete: ${String(e)}`);
-        },
-      );
+      } catch (e) {
+        this.deps.logger.info(`sign-in from the prompt did not complete: ${String(e)}`);
+      }
+    });
   }
 
   private build(session: StoredSession): HubAccount {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { checkHubUrl, withReauth, type AccountConnections } from '../core/auth';
 import { HubAuthError, HubClient, createHubTransport, type HubTransport } from '../core/hub';
+import { SingleFlight } from '../core/singleFlight';
 import type { Logger } from '../core/logger';
 import { accountId, hostOf, hubScope } from './authSession';
 import type { HubAuthProvider } from './authProvider';
@@ -14,7 +15,7 @@ const CHECK_TIMEOUT_MS = 15_000;
  */
 export class HubSessions {
   /** One prompt per hub at a time, however many operations fail together. */
-  private readonly reauthInFlight = new Map<string, Promise<boolean>>();
+  private readonly reauthInFlight = new SingleFlight<string, boolean>();
 
   constructor(
     private readonly provider: HubAuthProvider,
@@ -55,12 +56,7 @@ export class HubSessions {
   }
 
   private reauthenticate(hubUrl: string): Promise<boolean> {
-    let pending = this.reauthInFlight.get(hubUrl);
-    if (!pending) {
-      pending = this.askToSignInAgain(hubUrl).finally(() => this.reauthInFlight.delete(hubUrl));
-      this.reauthInFlight.set(hubUrl, pending);
-    }
-    return pending;
+    return this.reauthInFlight.run(hubUrl, () => this.askToSignInAgain(hubUrl));
   }
 
   private async askToSignInAgain(hubUrl: string): Promise<boolean> {

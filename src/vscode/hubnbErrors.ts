@@ -77,3 +77,17 @@ function fromCatalog(code: string, message: string): vscode.FileSystemError {
       return new E(message);
   }
 }
+
+const READ_ONLY_HINT = 'Use "Save a Copy to My Notebooks" to get a copy you can edit.';
+
+/** NoPermissions for a write to a teammate's or a supported notebook, with the way to an editable copy. */
+export function readOnly(uri: vscode.Uri): vscode.FileSystemError {
+  const area = uri.path.split('/')[1];
+  const what =
+    area === 'team'
+      ? "Teammates' notebooks are read-only."
+      : area === 'supported'
+        ? 'Supported notebooks are read-only.'
+        : `${uri.path} is read-only.`;
+  return vscode.FileSystemError.NoPermissions(`${what} ${READ_ONLY_HINT}`);
+}

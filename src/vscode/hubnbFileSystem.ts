@@ -6,7 +6,7 @@ import { parseHubnbPath } from '../core/hubnbUri';
 import type { Logger } from '../core/logger';
 import { HUBNB_SCHEME, type HubnbLocation } from '../core/uris';
 import type { HubNotebookClients } from './hubClients';
-import { toFileSystemError, type Access } from './hubnbErrors';
+import { readOnly, toFileSystemError, type Access } from './hubnbErrors';
 import { dedupe, directory, entryStat, fileStat } from './hubnbStats';
 import { resolveSaveConflict, type SaveConflict } from './saveConflict';
 import type { HubServers } from './serverStart';
@@ -42,8 +42,6 @@ interface Target {
   location: HubnbLocation;
   view: View | undefined;
 }
-
-const READ_ONLY_HINT = 'Use "Save a Copy to My Notebooks" to get a copy you can edit.';
 
 /**
  * The `hubnb` file system. `me/…` is the user's own home through their server's contents API; `team/…` and
@@ -385,17 +383,6 @@ function findVersion(nb: SupportedNotebook, version: string): SupportedVersion {
   const found = nb.versions.find((v) => v.version === wanted);
   if (!found) throw vscode.FileSystemError.FileNotFound(`${nb.name} has no version ${wanted}.`);
   return found;
-}
-
-function readOnly(uri: vscode.Uri): vscode.FileSystemError {
-  const area = uri.path.split('/')[1];
-  const what =
-    area === 'team'
-      ? "Teammates' notebooks are read-only."
-      : area === 'supported'
-        ? 'Supported notebooks are read-only.'
-        : `${uri.path} is read-only.`;
-  return vscode.FileSystemError.NoPermissions(`${what} ${READ_ONLY_HINT}`);
 }
 
 function viewOf(uri: vscode.Uri, location: HubnbLocation): View | undefined {

@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger';
 import { hostOf } from './authSession';
 import { CommandIds } from './commandIds';
 import { openNotebook } from './notebookCommands';
+import { signedInOrOffer } from './signInOffer';
 import { describeError, isServiceMissing, type NotebookHubs, type SignedInHub } from './trees/hubAccess';
 import { hubnbUri } from './trees/nodeUris';
 
@@ -21,7 +22,6 @@ interface Loaded {
   failures: { hub: SignedInHub; serviceMissing: boolean; message: string }[];
 }
 
-const SIGN_IN = 'Sign In';
 const SHOW_LOG = 'Show Log';
 
 /**
@@ -34,15 +34,8 @@ export async function openSupportedNotebook(
   hubs: NotebookHubs,
   log: Logger,
 ): Promise<vscode.Uri | undefined> {
-  const accounts = await hubs.signedInAccounts();
-  if (accounts.length === 0) {
-    const pick = await vscode.window.showInformationMessage(
-      'Sign in to your hub to see its supported notebooks.',
-      SIGN_IN,
-    );
-    if (pick === SIGN_IN) await vscode.commands.executeCommand(CommandIds.signIn);
-    return undefined;
-  }
+  const accounts = await signedInOrOffer(hubs, 'Sign in to your hub to see its supported notebooks.');
+  if (!accounts) return undefined;
   const loaded = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Loading supported notebooks…' },
     () => load(hubs, accounts, log),

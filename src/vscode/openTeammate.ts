@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { TeamEntry } from '../core/catalog/protocol';
 import type { Logger } from '../core/logger';
 import { hostOf } from './authSession';
-import { CommandIds } from './commandIds';
 import { openNotebook } from './notebookCommands';
+import { signedInOrOffer } from './signInOffer';
 import { describeError, isServiceMissing, type NotebookHubs, type SignedInHub } from './trees/hubAccess';
 import { foldersFirst } from './trees/myNotebooksModel';
 import { hubnbUri } from './trees/nodeUris';
@@ -17,22 +17,13 @@ interface EntryItem extends vscode.QuickPickItem {
   entry: TeamEntry | 'up';
 }
 
-const SIGN_IN = 'Sign In';
-
 /**
  * "Hub Notebooks: Open Teammate's Notebook…": pick a teammate, then one of their notebooks, folder by folder,
  * matched on file name, title and purpose; opens it read-only. Returns the URI it opened, or undefined.
  */
 export async function openTeammateNotebook(hubs: NotebookHubs, log: Logger): Promise<vscode.Uri | undefined> {
-  const accounts = await hubs.signedInAccounts();
-  if (accounts.length === 0) {
-    const pick = await vscode.window.showInformationMessage(
-      'Sign in to your hub to see your teammates’ notebooks.',
-      SIGN_IN,
-    );
-    if (pick === SIGN_IN) await vscode.commands.executeCommand(CommandIds.signIn);
-    return undefined;
-  }
+  const accounts = await signedInOrOffer(hubs, 'Sign in to your hub to see your teammates’ notebooks.');
+  if (!accounts) return undefined;
   const teammates = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'Loading teammates…' },
     () => loadTeammates(hubs, accounts, log),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { hostOf } from './authSession';
 import { CommandIds } from './commandIds';
+import { signedInOrOffer } from './signInOffer';
 import type { NotebookHubs, ServerControl } from './trees/hubAccess';
 import type { MyNotebooksModel } from './trees/myNotebooksModel';
 
@@ -10,8 +11,6 @@ export interface ServerCommandDeps {
   servers: ServerControl;
   myNotebooks: MyNotebooksModel;
 }
-
-const SIGN_IN = 'Sign In';
 
 /**
  * Start Server and Stop Server (My Notebooks' title bar, a hub's node, the palette). They act on the hub of
@@ -40,12 +39,8 @@ function hubOf(arg: unknown): string | undefined {
 
 /** The hub to act on: the only candidate, or the user's pick; undefined when there is none or they cancel. */
 async function pickHub(deps: ServerCommandDeps, state: 'stopped' | 'running'): Promise<string | undefined> {
-  const accounts = await deps.hubs.signedInAccounts();
-  if (accounts.length === 0) {
-    const pick = await vscode.window.showInformationMessage('Sign in to your hub first.', SIGN_IN);
-    if (pick === SIGN_IN) await vscode.commands.executeCommand(CommandIds.signIn);
-    return undefined;
-  }
+  const accounts = await signedInOrOffer(deps.hubs, 'Sign in to your hub first.');
+  if (!accounts) return undefined;
   const states = deps.myNotebooks.serverStates;
   const inState = accounts.filter((a) => states.get(a.hubUrl) === state);
   const candidates = inState.length > 0 ? inState : accounts;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ServerNotRunningError } from '../core/hub';
 import type { Logger } from '../core/logger';
+import { SingleFlight } from '../core/singleFlight';
 import { hostOf } from './authSession';
 import { isUserCancellation, toAbortSignal } from './cancellation';
 import type { HubAccount } from './hubClients';
@@ -21,9 +22,9 @@ const STOP = 'Stop Server';
  */
 export class HubServers {
   /** One consent prompt per hub at a time: every operation that fails meanwhile waits for the same answer. */
-  private readonly asking = new Map<string, Promise<boolean>>();
+  private readonly asking = new SingleFlight<string, boolean>();
   /** One start per hub at a time, whether from a prompt or the title-bar button. */
-  private readonly starting = new Map<string, Promise<boolean>>();
+  private readonly starting = new SingleFlight<string, boolean>();
 
   constructor(
     private readonly clients: ServerClients,
@@ -47,12 +48,7 @@ export class HubServers {
 
   /** Starts the server with progress in a cancellable notification; true when it is running. */
   startServer(hubUrl: string): Promise<boolean> {
-    let pending = this.starting.get(hubUrl);
-    if (!pending) {
-      pending = this.start(hubUrl).finally(() => this.starting.delete(hubUrl));
-      this.starting.set(hubUrl, pending);
-    }
-    return pending;
+    return this.starting.run(hubUrl, () => this.start(hubUrl));
   }
 
   /** Asks for confirmation, then stops the server; true when it stopped. */
@@ -84,12 +80,7 @@ export class HubServers {
   }
 
   private askToStart(hubUrl: string): Promise<boolean> {
-    let pending = this.asking.get(hubUrl);
-    if (!pending) {
-      pending = this.promptAndStart(hubUrl).finally(() => this.asking.delete(hubUrl));
-      this.asking.set(hubUrl, pending);
-    }
-    return pending;
+    return this.asking.run(hubUrl, () => this.promptAndStart(hubUrl));
   }
 
   private async promptAndStart(hubUrl: string): Promise<boolean> {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createCatalogClient } from '../../src/core/catalog';
 import { HubClient, createHubTransport } from '../../src/core/hub';
-import { DEFAULT_TOKEN_SCOPES } from '../../src/service/config';
+import { extensionTokenScopes } from '../../src/service/config';
 import { MAINTAINER_USERS, SERVICE_NAME, type HubHandle } from './harness';
 
 export const SANDBOX_SUPPORTED_DIR = path.join(__dirname, 'supported');
@@ -39,7 +39,7 @@ export async function seedSupportedNotebooks(hub: HubHandle): Promise<string[]> 
   const made = await admin.createToken(maintainer, {
     note: 'sandbox: publish the demo supported notebooks',
     expiresInSeconds: 300,
-    scopes: [...DEFAULT_TOKEN_SCOPES, `access:services!service=${SERVICE_NAME}`],
+    scopes: extensionTokenScopes(SERVICE_NAME),
   });
   const catalog = createCatalogClient({
     transport: createHubTransport({ baseUrl: hub.url, getToken: () => made.token }),

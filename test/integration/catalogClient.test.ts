@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { CatalogError, createCatalogClient } from '../../src/core/catalog';
 import type { CatalogApi } from '../../src/core/catalog/types';
 import { HubAuthError, createHubTransport } from '../../src/core/hub';
-import { DEFAULT_TOKEN_SCOPES } from '../../src/service/config';
+import { extensionTokenScopes } from '../../src/service/config';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
 import { adminClient } from './clients';
@@ -74,7 +74,7 @@ before(async () => {
     const made = await admin.createToken(user, {
       note: `hub-notebooks catalog client test ${ID}`,
       expiresInSeconds: 3600,
-      scopes: [...DEFAULT_TOKEN_SCOPES, 'access:services!service=hub-notebooks'],
+      scopes: extensionTokenScopes(),
     });
     recordIssuedToken(made.token);
     minted.push({ user, id: made.id });

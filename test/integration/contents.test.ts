@@ -19,7 +19,7 @@ import {
   ServerNotRunningError,
   createHubTransport,
 } from '../../src/core/hub';
-import { DEFAULT_TOKEN_SCOPES } from '../../src/service/config';
+import { extensionTokenScopes } from '../../src/service/config';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
 import { adminClient } from './clients';
@@ -41,7 +41,7 @@ before(async () => {
   const created = await adminClient(hub).createToken('alice', {
     note: 'hub-notebooks contents test',
     expiresInSeconds: 3600,
-    scopes: [...DEFAULT_TOKEN_SCOPES, 'access:services!service=hub-notebooks'],
+    scopes: extensionTokenScopes(),
   });
   recordIssuedToken(created.token);
   token = { id: created.id, value: created.token };

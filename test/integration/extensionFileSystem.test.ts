@@ -13,7 +13,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import { checkHubUrl } from '../../src/core/auth';
 import { CATALOG_ROUTES, IPYNB_MEDIA_TYPE } from '../../src/core/catalog/protocol';
 import { createHubTransport, type HubClient } from '../../src/core/hub';
-import { DEFAULT_TOKEN_SCOPES } from '../../src/service/config';
+import { extensionTokenScopes } from '../../src/service/config';
 import { HubNotebookClients } from '../../src/vscode/hubClients';
 import { HubnbFileSystemProvider } from '../../src/vscode/hubnbFileSystem';
 import { HubSessions } from '../../src/vscode/hubSessions';
@@ -27,7 +27,7 @@ import { recordIssuedToken, traceLogger } from './support/secrets';
 
 const run = crypto.randomBytes(4).toString('hex');
 const SERVICE = 'services/hub-notebooks/';
-const EXTENSION_SCOPES = [...DEFAULT_TOKEN_SCOPES, 'access:services!service=hub-notebooks'];
+const EXTENSION_SCOPES = extensionTokenScopes();
 
 let hub: HubHandle;
 let authority: string;

@@ -12,7 +12,7 @@ import { after, before, beforeEach, test } from 'node:test';
 
 import { checkHubUrl } from '../../src/core/auth';
 import { CATALOG_ROUTES } from '../../src/core/catalog/protocol';
-import { DEFAULT_TOKEN_SCOPES } from '../../src/service/config';
+import { extensionTokenScopes } from '../../src/service/config';
 import { activate } from '../../src/vscode/extension';
 import { ContextValues, ViewIds, type TreeNode } from '../../src/vscode/trees/treeNodes';
 import { createFakeContext } from '../support/fakeVscode';
@@ -28,7 +28,7 @@ type User = 'alice' | 'carol' | 'dave';
 const run = crypto.randomBytes(4).toString('hex');
 const NAME = `trees-${run}`;
 const PURPOSE = `Show the trees test ${run} a purpose`;
-const EXTENSION_SCOPES = [...DEFAULT_TOKEN_SCOPES, 'access:services!service=hub-notebooks'];
+const EXTENSION_SCOPES = extensionTokenScopes();
 
 let hub: HubHandle;
 let hubUrl: string;

@@ -22,7 +22,7 @@ import {
   supportedVersionSchema,
 } from '../../src/core/catalog/protocol';
 import type { Notebook } from '../../src/core/notebook';
-import { DEFAULT_TOKEN_SCOPES } from '../../src/service/config';
+import { extensionTokenScopes } from '../../src/service/config';
 import { useHub } from '../hub/fixture';
 import { MAINTAINER_GROUP, REPO_ROOT, type HubHandle } from '../hub/harness';
 import { adminClient } from './clients';
@@ -45,7 +45,7 @@ before(async () => {
     const created = await admin.createToken(user, {
       note: `hub-notebooks supported catalog test ${run}`,
       expiresInSeconds: 3600,
-      scopes: [...DEFAULT_TOKEN_SCOPES, 'access:services!service=hub-notebooks'],
+      scopes: extensionTokenScopes(),
     });
     recordIssuedToken(created.token);
     minted.push({ user, id: created.id });

@@ -15,13 +15,13 @@ import {
   type TeamEntry,
   type TeamResponse,
 } from '../../src/core/catalog/protocol';
-import { DEFAULT_TOKEN_SCOPES } from '../../src/service/config';
+import { DEFAULT_TOKEN_SCOPES, extensionTokenScopes } from '../../src/service/config';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
 import { adminClient } from './clients';
 import { recordIssuedToken } from './support/secrets';
 
-const SCOPES = [...DEFAULT_TOKEN_SCOPES, 'access:services!service=hub-notebooks'];
+const SCOPES = extensionTokenScopes();
 const ID = crypto.randomBytes(4).toString('hex');
 const DIR = `h2-team-${ID}`;
 const BOB_HOME = '/home/bob';

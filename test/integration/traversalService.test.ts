@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { DEFAULT_TOKEN_SCOPES } from '../../src/service/config';
+import { extensionTokenScopes } from '../../src/service/config';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
 import { TRAVERSAL_CORPUS } from '../support/traversalCorpus';
@@ -51,7 +51,7 @@ before(async () => {
   const made = await adminClient(hub).createToken('alice', {
     note: 'h2 traversal test',
     expiresInSeconds: 3600,
-    scopes: [...DEFAULT_TOKEN_SCOPES, 'access:services!service=hub-notebooks'],
+    scopes: extensionTokenScopes(),
   });
   recordIssuedToken(made.token);
   token = made.token;

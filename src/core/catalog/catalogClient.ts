@@ -10,7 +10,9 @@ import {
   IPYNB_MEDIA_TYPE,
   LAST_MODIFIED_HEADER,
   SUPPORTED_NAME_PATTERN,
+  SUPPORTED_NAME_RULE,
   VERSION_PATTERN,
+  VERSION_RULE,
   auditResponseSchema,
   directoryListingSchema,
   meResponseSchema,
@@ -275,14 +277,14 @@ function teammate(user: string): string {
 
 function notebookName(name: string): string {
   if (!SUPPORTED_NAME_PATTERN.test(name)) {
-    throw refused('invalid_name', 'That is not a supported notebook name.');
+    throw refused('invalid_name', `That is not a supported notebook name. ${SUPPORTED_NAME_RULE}`);
   }
   return name;
 }
 
 function semver(version: string): string {
   if (!VERSION_PATTERN.test(version)) {
-    throw refused('invalid_version', 'That is not a version: use MAJOR.MINOR.PATCH, for example 1.2.0.');
+    throw refused('invalid_version', `That is not a version. ${VERSION_RULE}`);
   }
   return version;
 }

@@ -56,6 +56,14 @@ export const VERSION_PATTERN = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{
 /** Names of supported notebooks: lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit. */
 export const SUPPORTED_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
+/** SUPPORTED_NAME_PATTERN as a sentence, for every message that refuses a name. */
+export const SUPPORTED_NAME_RULE =
+  'A supported notebook’s name is 1 to 64 lower-case letters, digits, `.`, `_` or `-`, starting with a letter or digit.';
+
+/** VERSION_PATTERN as a sentence, for every message that refuses a version. */
+export const VERSION_RULE =
+  'A version is MAJOR.MINOR.PATCH, three whole numbers without leading zeros, such as 1.4.0.';
+
 /** What the header cell of a notebook says, as far as it says anything; see core/notebook/header.ts. */
 export const notebookHeaderSchema = z.object({
   title: z.optional(z.string()),

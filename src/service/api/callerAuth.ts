@@ -13,9 +13,9 @@ interface CacheEntry {
 
 /**
  * Checks the hub token a catalog request carries, the way JupyterHub's own HubAuth does: `GET /hub/api/user`
- * with that token, and the token must grant access to this service. Groups come from the hub with the
- * service's own token, so a narrow user token still gets the right team. Answers are cached briefly under a
- * hash of the token (never the token itself).
+ * with that token, and the token must grant access to this service. Groups come with that answer when the
+ * token may read them, else from the hub with the service's own token, so a narrow user token still gets the
+ * right team. Answers are cached briefly under a hash of the token (never the token itself).
  */
 export class CallerAuth {
   private readonly cache = new Map<string, CacheEntry>();
@@ -57,7 +57,8 @@ export class CallerAuth {
           `Your token does not grant access to the ${this.config.name} service. Sign in again through Hub Notebooks.`,
         );
       }
-      const groups = (await this.serviceHub.getUser(user.name, signal)).groups ?? user.groups ?? [];
+      // The user's own token usually may read its groups; only a narrower one needs the service's token.
+      const groups = user.groups ?? (await this.serviceHub.getUser(user.name, signal)).groups ?? [];
       const maintainer = groups.some((g) => this.config.catalog.maintainerGroups.includes(g));
       return { name: user.name, groups, maintainer };
     } catch (err) {

@@ -4,7 +4,9 @@ import {
   CATALOG_ROUTES,
   MAX_NOTEBOOK_BYTES,
   SUPPORTED_NAME_PATTERN,
+  SUPPORTED_NAME_RULE,
   VERSION_PATTERN,
+  VERSION_RULE,
   supportedNotebookSchema,
   supportedVersionSchema,
 } from '../../core/catalog/protocol';
@@ -111,13 +113,10 @@ function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliOptio
   if (values.help) return { command: 'help' };
   const name = values.name ?? '';
   if (!SUPPORTED_NAME_PATTERN.test(name)) {
-    throw new Error(
-      'Give --name: 1 to 64 lower-case letters, digits, ".", "_" or "-", starting with a letter or digit.',
-    );
+    throw new Error(`Give --name. ${SUPPORTED_NAME_RULE}`);
   }
   const version = values.version ?? '';
-  if (!VERSION_PATTERN.test(version))
-    throw new Error('Give --version as MAJOR.MINOR.PATCH, for example 1.4.0.');
+  if (!VERSION_PATTERN.test(version)) throw new Error(`Give --version. ${VERSION_RULE}`);
   const hubUrl = values['hub-url'] || env.HUB_NOTEBOOKS_HUB_URL || env.JUPYTERHUB_URL;
   if (!hubUrl) throw new Error('Give the hub address with --hub-url, or set HUB_NOTEBOOKS_HUB_URL.');
   const token = env.HUB_NOTEBOOKS_TOKEN || env.JUPYTERHUB_API_TOKEN;

@@ -6,7 +6,9 @@ import {
   MAX_NOTEBOOK_BYTES,
   MAX_QUERY_LENGTH_CATALOG,
   SUPPORTED_NAME_PATTERN,
+  SUPPORTED_NAME_RULE,
   VERSION_PATTERN,
+  VERSION_RULE,
   type AuditResponse,
   type SearchHit,
   type SupportedListResponse,
@@ -247,12 +249,7 @@ function nameOf(query: URLSearchParams): string {
     throw new RequestError(400, 'invalid_name', 'Give the supported notebook’s name in `name`.');
   }
   if (!SUPPORTED_NAME_PATTERN.test(name)) {
-    throw new RequestError(
-      400,
-      'invalid_name',
-      'A supported notebook’s name is 1 to 64 lower-case letters, digits, `.`, `_` or `-`, starting with a ' +
-        'letter or digit.',
-    );
+    throw new RequestError(400, 'invalid_name', SUPPORTED_NAME_RULE);
   }
   return name;
 }
@@ -263,11 +260,7 @@ function versionOf(query: URLSearchParams): string {
     throw new RequestError(400, 'invalid_version', 'Give the version in `version`, as MAJOR.MINOR.PATCH.');
   }
   if (!VERSION_PATTERN.test(version)) {
-    throw new RequestError(
-      400,
-      'invalid_version',
-      'A version is MAJOR.MINOR.PATCH, three whole numbers without leading zeros, such as 1.4.0.',
-    );
+    throw new RequestError(400, 'invalid_version', VERSION_RULE);
   }
   return version;
 }

@@ -54,11 +54,7 @@ function hubItem(node: HubNode): vscode.TreeItem {
 function myEntryItem(node: MyEntryNode): vscode.TreeItem {
   const { entry } = node;
   const folder = entry.type === 'directory';
-  const item = new vscode.TreeItem(
-    entry.name,
-    folder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-  );
-  setResourceUri(item, node);
+  const item = fileItem(node, entry.name, folder);
   item.iconPath = folder ? vscode.ThemeIcon.Folder : new vscode.ThemeIcon('notebook');
   item.tooltip = tooltip([
     ['Path', `~/${entry.path}`],
@@ -66,6 +62,14 @@ function myEntryItem(node: MyEntryNode): vscode.TreeItem {
   ]);
   item.contextValue = folder ? ContextValues.myFolder : ContextValues.myNotebook;
   if (!folder) item.command = openCommand(node);
+  return item;
+}
+
+/** A file or folder of a hub: collapsible when a folder, with its hubnb URI. */
+function fileItem(node: MyEntryNode | TeamEntryNode, name: string, folder: boolean): vscode.TreeItem {
+  const state = folder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+  const item = new vscode.TreeItem(name, state);
+  setResourceUri(item, node);
   return item;
 }
 
@@ -86,11 +90,7 @@ function teammateItem(node: TeammateNode): vscode.TreeItem {
 function teamEntryItem(node: TeamEntryNode): vscode.TreeItem {
   const { entry } = node;
   const folder = entry.type === 'directory';
-  const item = new vscode.TreeItem(
-    entry.name,
-    folder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-  );
-  setResourceUri(item, node);
+  const item = fileItem(node, entry.name, folder);
   const description = entry.warning ? 'cannot be read' : entry.header?.title;
   if (description) item.description = description;
   item.tooltip = tooltip([
