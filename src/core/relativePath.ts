@@ -79,8 +79,3 @@ export function checkRelativePath(input: string): PathCheck {
   }
   return { ok: true, path: input, segments };
 }
-
-/** Joins checked segments back into a path. */
-export function joinRelative(...parts: string[]): string {
-  return parts.filter((p) => p !== '').join('/');
-}
