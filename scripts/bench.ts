@@ -3,7 +3,9 @@
 //     endpoint, to see what the client's layers cost per call;
 //   - hub start and server spawn per flavour;
 //   - the browser sign-in from code (hub login excluded) against minting a token straight through the API;
-//   - loading the production extension bundle, which is what activation costs before activate() runs.
+//   - loading the production extension bundle, which is what activation costs before activate() runs;
+//   - kernels (benchKernels.ts): P1, the `1+1` round trip against a raw ws client and the kernel alone, and
+//     P2, 100 MB of stream output through the kernel layer and output model against the raw client.
 // No thresholds: these machines are shared and noisy. BENCH_RUNS sets the repetitions (default 50 / 3).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -14,6 +16,13 @@ import { hubEnv } from '../test/hub/fixture';
 import { HubBrowser } from '../test/integration/support/hubBrowser';
 import { signInAs } from '../test/integration/support/signIn';
 import { benchCatalog, printCatalogTable } from './benchCatalog';
+import {
+  benchKernelFlood,
+  benchKernelRoundTrip,
+  printFloodTable,
+  FLOOD_MB,
+  type KernelFloodRow,
+} from './benchKernels';
 import { benchNotebookOpen } from './benchNotebookOpen';
 import { CALLS, median, printTable, sideBySide, time, type Row } from './benchUtil';
 
@@ -90,8 +99,22 @@ function requireExtension(rows: Row[]): void {
   });
 }
 
+/** P1 and P2 on one hub, with a token of alice's minted for them. */
+async function benchKernels(hub: HubHandle, rows: Row[], floods: KernelFloodRow[]): Promise<void> {
+  const admin = new HubClient({ baseUrl: hub.url, getToken: () => hub.adminToken });
+  const made = await admin.createToken('alice', { note: 'bench kernels', expiresInSeconds: 3600 });
+  try {
+    await benchKernelRoundTrip(hub, made.token, rows);
+    floods.push(await benchKernelFlood(hub, made.token));
+  } finally {
+    await admin.revokeToken('alice', made.id);
+  }
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
+  const kernelRows: Row[] = [];
+  const floods: KernelFloodRow[] = [];
   requireExtension(rows);
   for (const flavor of ['pypi', 'debian3'] as const) {
     const starts: number[] = [];
@@ -108,6 +131,7 @@ async function main(): Promise<void> {
         await clientVsFetch(hub, rows);
         await signInVsMint(hub, rows);
         await benchNotebookOpen(hub, rows);
+        await benchKernels(hub, kernelRows, floods);
       } finally {
         await hub.stop();
       }
@@ -115,6 +139,14 @@ async function main(): Promise<void> {
   }
   console.log(`\n${CALLS} calls per client row, ${SPAWNS} runs per start/spawn row\n`);
   printTable(rows);
+  console.log(
+    '\nKernels, P1: `1+1` round trip (medians; blocks of 10 calls alternate between the two clients)\n',
+  );
+  printTable(kernelRows);
+  console.log(
+    `\nKernels, P2: ${FLOOD_MB} MB of stream output on the 'unthrottled' server (medians of the runs)\n`,
+  );
+  printFloodTable(floods);
   // The catalog part: 200 users x 50 notebooks, the service's index against a naive contents-API walk.
   console.log('\nCatalog: 200 users × 50 notebooks (speed-up = naive walk / service)\n');
   printCatalogTable(await benchCatalog());

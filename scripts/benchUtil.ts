@@ -40,6 +40,30 @@ export async function sideBySide(
   return [median(ta), median(tb)];
 }
 
+/**
+ * Like sideBySide, but alternates blocks of `block` calls. Kernel round trips on a stock jupyter_server depend on
+ * when the previous message was acknowledged (the Nagle/delayed-ACK stall), so a call right after the other
+ * client's call measures that interplay more than itself; blocks keep each client's calls back to back.
+ */
+export async function sideBySideBlocks(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  runs = CALLS,
+  block = 10,
+): Promise<[number, number]> {
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await a();
+    await b();
+  }
+  while (ta.length < runs) {
+    for (let i = 0; i < block && ta.length < runs; i++) ta.push(await time(a));
+    for (let i = 0; i < block && tb.length < runs; i++) tb.push(await time(b));
+  }
+  return [median(ta), median(tb)];
+}
+
 /** Prints rows as a Markdown table with the ratio to the baseline where there is one. */
 export function printTable(rows: readonly Row[]): void {
   console.log('| what | flavour | median ms | baseline ms | ratio |');

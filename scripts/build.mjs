@@ -32,13 +32,36 @@ const axiosApart = {
   },
 };
 
+/**
+ * @jupyterlab/services (with Yjs, which its notebook model brings) is needed only when the first cell runs, so
+ * it ships as dist/jupyterlab.js, required by the kernel layer when that is first imported. Only the library is
+ * apart: the kernel layer itself stays in the main bundle, so its errors are the same classes the extension
+ * checks with `instanceof`.
+ */
+const jupyterlabApart = {
+  name: 'jupyterlab-apart',
+  setup(build) {
+    build.onResolve({ filter: /^@jupyterlab\/services$/ }, () => ({
+      path: './jupyterlab.js',
+      external: true,
+    }));
+  },
+};
+
 await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: ['src/vscode/extension.ts'],
     outfile: 'dist/extension.js',
     external: ['vscode'],
-    plugins: [axiosApart],
+    plugins: [axiosApart, jupyterlabApart],
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['node_modules/@jupyterlab/services/lib/index.js'],
+    outfile: 'dist/jupyterlab.js',
+    // ws's optional native speed-ups are not installed; leave their requires to fail softly at run time.
+    external: ['bufferutil', 'utf-8-validate'],
   }),
   esbuild.build({ ...common, entryPoints: ['node_modules/axios/index.js'], outfile: 'dist/axios.js' }),
   // better-sqlite3 is a native addon: it is loaded from node_modules next to dist/, never bundled.
@@ -49,4 +72,6 @@ await Promise.all([
     external: ['better-sqlite3'],
   }),
 ]);
-console.log(`built dist/extension.js, dist/axios.js and dist/service.js${production ? ' (production)' : ''}`);
+console.log(
+  `built dist/extension.js, dist/axios.js, dist/jupyterlab.js and dist/service.js${production ? ' (production)' : ''}`,
+);

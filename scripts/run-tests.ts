@@ -20,8 +20,13 @@ function testFiles(dir: string): string[] {
   return out;
 }
 
-function runNodeTests(files: string[], env: NodeJS.ProcessEnv, concurrency: number): number {
-  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files];
+function runNodeTests(
+  files: string[],
+  env: NodeJS.ProcessEnv,
+  concurrency: number,
+  extra: readonly string[] = [],
+): number {
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...extra, ...files];
   const result = spawnSync(process.execPath, args, { stdio: 'inherit', env });
   return result.status ?? 1;
 }
@@ -36,7 +41,9 @@ async function runIntegration(): Promise<number> {
     const hub = await startHub({ flavor });
     console.log(`hub ${hub.version} up at ${hub.url} in ${Date.now() - started} ms`);
     try {
-      const status = runNodeTests(files, { ...process.env, ...hubEnv(hub) }, 1);
+      // --test-force-exit: on JupyterHub 3.0, the kernel reconnect test's process kept a core busy after its
+      // tests and hooks had all finished (not when run outside the test runner); the cause is not found yet.
+      const status = runNodeTests(files, { ...process.env, ...hubEnv(hub) }, 1, ['--test-force-exit']);
       if (status !== 0) failed++;
     } finally {
       await hub.stop();

@@ -21,6 +21,9 @@ export const CommandIds = {
   stopServer: 'hubNotebooks.stopServer',
   openSupportedNotebook: 'hubNotebooks.openSupportedNotebook',
   openTeammateNotebook: 'hubNotebooks.openTeammateNotebook',
+  restartKernel: 'hubNotebooks.restartKernel',
+  restartKernelAndRunAll: 'hubNotebooks.restartKernelAndRunAll',
+  shutdownKernel: 'hubNotebooks.shutdownKernel',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

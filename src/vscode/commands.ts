@@ -4,6 +4,7 @@ import type { HubAuthProvider } from './authProvider';
 import { CommandIds, type CommandId } from './commandIds';
 import type { HubSessions } from './hubSessions';
 import type { ExtensionLog } from './log';
+import { kernelCommands, type KernelCommandDeps } from './kernels/kernelCommands';
 import { notebookCommands, type NotebookCommandDeps } from './notebookCommands';
 import { openSupportedNotebook } from './openSupported';
 import { openTeammateNotebook } from './openTeammate';
@@ -17,6 +18,8 @@ export interface CommandContext {
   sessions: HubSessions;
   /** The trees, the signed-in hubs' clients, server control, Save a Copy and the remote-change check. */
   notebooks: Omit<NotebookCommandDeps, 'log'>;
+  /** The notebooks' hub kernels. */
+  kernels: KernelCommandDeps['kernels'];
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -35,6 +38,7 @@ export function createCommands(ctx: CommandContext): Record<CommandId, Handler> 
     ...serverCommands({ hubs, servers: notebooks.servers, myNotebooks: notebooks.trees.myNotebooks }),
     [CommandIds.openSupportedNotebook]: () => openSupportedNotebook(hubs, log),
     [CommandIds.openTeammateNotebook]: () => openTeammateNotebook(hubs, log),
+    ...kernelCommands({ kernels: ctx.kernels, log: ctx.log.for('kernels') }),
   };
 }
 

@@ -6,6 +6,9 @@ import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './authSession';
 import { createCommands, registerCommands } from './commands';
 import { HubNotebookClients } from './hubClients';
 import { HubnbFileSystemProvider, registerHubnbFileSystem } from './hubnbFileSystem';
+import { JupyterBridge } from './jupyterBridge';
+import { HubKernelControllers } from './kernels/kernelControllers';
+import { KernelStatusBar } from './kernels/kernelStatusBar';
 import { HubSessions } from './hubSessions';
 import { warnIfNoKeyring } from './keyringWarning';
 import { DisposableStore } from './lifecycle';
@@ -55,6 +58,26 @@ export function activate(context: vscode.ExtensionContext): void {
       new HubNotebookClients({ auth, sessions, settings, logger: log.for('clients') }),
     );
     const servers = new HubServers(clients, log.for('server'));
+    store._register(new JupyterBridge({ clients, servers, auth, logger: log.for('jupyter') }));
+    const kernelLog = log.for('kernels');
+    const kernels = store._register(
+      new HubKernelControllers({
+        clients,
+        servers,
+        reauth: sessions,
+        track: async (hubUrl, close) => {
+          const id = await sessions.accountIdFor(hubUrl);
+          return id ? connections.register(id, { close }) : () => undefined;
+        },
+        settings,
+        logger: kernelLog,
+        // @jupyterlab/services is loaded when the first cell runs, not when the extension activates.
+        loadKernels: () => import('../core/kernels'),
+        globalState: context.globalState,
+        workspaceState: context.workspaceState,
+      }),
+    );
+    store._register(new KernelStatusBar(kernels));
     const files = store._register(new HubnbFileSystemProvider({ clients, servers, logger: filesLog }));
     store._register(registerHubnbFileSystem(files));
     const remoteChanges = store._register(new RemoteChangeWatcher(files, filesLog));
@@ -66,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
       saveCopy: (source: vscode.Uri) => saveCopyToMyNotebooks({ files, logger: filesLog }, source),
       remoteChanges,
     };
-    store._register(registerCommands(createCommands({ log, auth, sessions, notebooks })));
+    store._register(registerCommands(createCommands({ log, auth, sessions, notebooks, kernels })));
     void warnIfNoKeyring(
       {
         platform: process.platform,

@@ -21,6 +21,10 @@ export interface HubAccount {
   /** The hub service's catalog: teammates' and supported notebooks. */
   catalog: CatalogApi;
   hub: HubClient;
+  /** The transport the clients above share, for the kernel client. */
+  transport: HubTransport;
+  /** The account's token, read afresh at each call; only ever sent in an Authorization header. */
+  getToken: () => Promise<string | undefined>;
 }
 
 /** What HubNotebookClients needs from the sign-in side. */
@@ -31,6 +35,7 @@ export interface HubClientsDeps {
   };
   sessions: {
     createTransport(hubUrl: string): HubTransport;
+    tokenSource(hubUrl: string): () => Promise<string | undefined>;
     run<T>(hubUrl: string, operation: () => Promise<T>): Promise<T>;
   };
   settings: {
@@ -163,6 +168,8 @@ export class HubNotebookClients extends DisposableStore {
       contents: createContents({ transport, user: session.user, root: session.user }),
       catalog: createCatalog({ transport, servicePath: this.deps.settings.servicePath }),
       hub: new HubClient(transport),
+      transport,
+      getToken: this.deps.sessions.tokenSource(session.hubUrl),
     };
   }
 }

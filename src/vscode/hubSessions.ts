@@ -39,12 +39,17 @@ export class HubSessions {
 
   /** A transport to the hub that sends the current session's token, read afresh for every request. */
   createTransport(hubUrl: string): HubTransport {
-    const baseUrl = normalise(hubUrl);
     return this.makeTransport({
-      baseUrl,
-      getToken: async () => (await this.getSession(baseUrl))?.accessToken,
+      baseUrl: normalise(hubUrl),
+      getToken: this.tokenSource(hubUrl),
       logger: this.logger,
     });
+  }
+
+  /** The current session's token on a hub, read afresh at each call: kernel websockets read it per connection. */
+  tokenSource(hubUrl: string): () => Promise<string | undefined> {
+    const baseUrl = normalise(hubUrl);
+    return async () => (await this.getSession(baseUrl))?.accessToken;
   }
 
   /**

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { DEFAULT_SERVICE_PATH, checkHubUrl } from '../core/auth';
+import { DEFAULT_MAX_OUTPUTS, DEFAULT_MAX_TEXT_BYTES } from '../core/kernels/cellOutputs';
 import type { Logger } from '../core/logger';
+import { checkRelativePath } from '../core/relativePath';
 import { DisposableStore } from './lifecycle';
 
 const SECTION = 'hubNotebooks';
@@ -10,6 +12,9 @@ export const SettingKeys = {
   hubs: `${SECTION}.hubs`,
   servicePath: `${SECTION}.servicePath`,
   callback: `${SECTION}.signIn.callback`,
+  maxTextBytes: `${SECTION}.output.maxTextBytes`,
+  maxOutputs: `${SECTION}.output.maxOutputs`,
+  sharedNotebookFolder: `${SECTION}.kernels.sharedNotebookFolder`,
 } as const;
 
 /** How a browser sign-in gets its code back (`hubNotebooks.signIn.callback`). */
@@ -79,6 +84,26 @@ export class Settings extends DisposableStore {
     return CALLBACK_MODES.find((m) => m === raw) ?? 'auto';
   }
 
+  /** Text bytes one cell output keeps (`hubNotebooks.output.maxTextBytes`); at least 1000. */
+  get maxTextBytes(): number {
+    return this.positive('output.maxTextBytes', DEFAULT_MAX_TEXT_BYTES, 1000);
+  }
+
+  /** Outputs one cell keeps (`hubNotebooks.output.maxOutputs`); at least 10. */
+  get maxOutputs(): number {
+    return this.positive('output.maxOutputs', DEFAULT_MAX_OUTPUTS, 10);
+  }
+
+  /** Where kernels of notebooks that are not the user's own start, relative to the home; '' is the home. */
+  get sharedNotebookFolder(): string {
+    const raw = this.config().get<unknown>('kernels.sharedNotebookFolder', '');
+    const text = typeof raw === 'string' ? raw.trim().replace(/^\/+|\/+$/g, '') : '';
+    const check = checkRelativePath(text);
+    if (check.ok) return check.path;
+    this.reportInvalid(SettingKeys.sharedNotebookFolder, check.message);
+    return '';
+  }
+
   /**
    * Adds a hub to the user-level hub list. It reads the user-level value, so a trusted workspace's own hubs
    * are not copied into the user's settings.
@@ -90,6 +115,11 @@ export class Settings extends DisposableStore {
     if (list.some((h) => sameHub(h, hubUrl))) return;
     await config.update('hubs', [...list, hubUrl], vscode.ConfigurationTarget.Global);
     this.log.info(`added ${hubUrl} to ${SettingKeys.hubs}`);
+  }
+
+  private positive(key: string, fallback: number, minimum: number): number {
+    const raw = this.config().get<unknown>(key, fallback);
+    return typeof raw === 'number' && Number.isFinite(raw) ? Math.max(minimum, Math.floor(raw)) : fallback;
   }
 
   private config(): vscode.WorkspaceConfiguration {

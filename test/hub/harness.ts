@@ -11,6 +11,7 @@ import { hubApi, serversOf } from './hubApi';
 import { descendants, procRef, readCmdline, terminate } from './procs';
 import { freePorts } from '../support/ports';
 import {
+  HUB_KIT_SRC,
   SERVICE_NAME,
   USERS_FILE,
   checkPrerequisites,
@@ -205,6 +206,22 @@ function prepareStateDir(stateDir: string | undefined): string {
   return path.resolve(stateDir);
 }
 
+/**
+ * Copies docs/hub-kit/*.py where the spawned unix users can read them: the state dir is 700 and holds
+ * secrets, so the copy lives in its own 755 temp dir, removed when this process exits. jupyterhub_config.py
+ * puts it on the PYTHONPATH of the named servers 'nodelay' and 'unthrottled'.
+ */
+function copyHubKit(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-notebooks-kit-'));
+  fs.chmodSync(dir, 0o755);
+  for (const name of fs.readdirSync(HUB_KIT_SRC).filter((n) => n.endsWith('.py'))) {
+    fs.copyFileSync(path.join(HUB_KIT_SRC, name), path.join(dir, name));
+    fs.chmodSync(path.join(dir, name), 0o644);
+  }
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 async function newRunConfig(
   opts: StartHubOptions,
   flavor: HubFlavor,
@@ -221,6 +238,7 @@ async function newRunConfig(
     adminToken: crypto.randomBytes(32).toString('hex'),
     serviceToken: crypto.randomBytes(32).toString('hex'),
     serviceCommand,
+    hubKitDir: copyHubKit(),
   };
 }
 

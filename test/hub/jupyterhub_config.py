@@ -63,6 +63,37 @@ c.JupyterHub.allow_named_servers = True
 c.JupyterHub.tornado_settings = {'slow_spawn_timeout': 0}
 
 
+# --- named servers with their own settings (issue 5: kernel latency and output benchmarks) ---
+# 'nodelay' loads docs/hub-kit's hub_notebooks_nodelay extension (TCP_NODELAY on kernel websockets) from the
+# harness's world-readable copy of docs/hub-kit; 'unthrottled' loads it too and turns off the iopub rate
+# limits (0 disables them), for the 100 MB output benchmark. The default server and every other name keep the
+# stock settings.
+NODELAY_ARGS = ['--ServerApp.jpserver_extensions=hub_notebooks_nodelay=True']
+# The limits moved in jupyter_server 2.x, where the ServerApp names are deprecated and, passed on the command
+# line, have no effect; 1.x knows only those. Each version ignores the other's names without a warning.
+UNTHROTTLED_ARGS = [
+    '--ServerApp.iopub_data_rate_limit=0',
+    '--ServerApp.iopub_msg_rate_limit=0',
+    '--ZMQChannelsWebsocketConnection.iopub_data_rate_limit=0',
+    '--ZMQChannelsWebsocketConnection.iopub_msg_rate_limit=0',
+]
+NAMED_SERVER_ARGS = {'nodelay': NODELAY_ARGS, 'unthrottled': NODELAY_ARGS + UNTHROTTLED_ARGS}
+STOCK_ARGS = list(c.Spawner.args)
+STOCK_ENVIRONMENT = dict(c.Spawner.environment)
+
+
+def apply_named_server_settings(spawner):
+    """Gives the named servers above their arguments and PYTHONPATH.
+
+    Assigned rather than appended: the hub keeps one spawner per server and runs the hook on every start.
+    """
+    extra_args = NAMED_SERVER_ARGS.get(spawner.name)
+    if extra_args is None:
+        return
+    spawner.args = STOCK_ARGS + extra_args
+    spawner.environment = {**STOCK_ENVIRONMENT, 'PYTHONPATH': s['hubKitDir']}
+
+
 async def fail_broken_server(spawner):
     """A named server called 'broken' fails to start, so tests can see the hub's spawn-failure message.
 
@@ -77,7 +108,13 @@ async def fail_broken_server(spawner):
         raise RuntimeError("the server named 'broken' always fails to start (test fixture)")
 
 
-c.Spawner.pre_spawn_hook = fail_broken_server
+async def pre_spawn(spawner):
+    """What named servers do differently: 'broken' fails; 'nodelay' and 'unthrottled' get their settings."""
+    await fail_broken_server(spawner)
+    apply_named_server_settings(spawner)
+
+
+c.Spawner.pre_spawn_hook = pre_spawn
 
 # --- groups (team, and the catalog's maintainers): 3.0 wants {name: [users]}; 4+ wants {name: {'users': [...]}} (the list form is deprecated) ---
 groups = {'team': s['teamUsers'], s['maintainerGroup']: s['maintainerUsers']}

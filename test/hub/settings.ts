@@ -19,6 +19,8 @@ export const TEAM_API_KEY = 'fake-team-key-for-tests';
 export const SERVICE_NAME = 'hub-notebooks';
 /** The operator's snippet from docs/, which the harness's jupyterhub_config.py loads as is. */
 export const OPERATOR_SNIPPET = path.join(REPO_ROOT, 'docs', 'jupyterhub_config.hub-notebooks.py');
+/** The optional server-side kit for operators (docs/hub-kit): its *.py files are copied for each hub run. */
+export const HUB_KIT_SRC = path.join(REPO_ROOT, 'docs', 'hub-kit');
 
 /** HUB_FLAVOR, `pypi` when unset; anything else is an error rather than a silent default. */
 export function flavorFromEnv(): HubFlavor {
@@ -108,6 +110,8 @@ export interface RunConfig {
   adminToken: string;
   serviceToken: string;
   serviceCommand: string[];
+  /** A world-readable copy of docs/hub-kit's *.py, on the PYTHONPATH of the named servers that use it. */
+  hubKitDir: string;
 }
 
 export function writeSettings(
@@ -146,6 +150,7 @@ export function writeSettings(
     maintainerUsers: MAINTAINER_USERS,
     operatorSnippet: OPERATOR_SNIPPET,
     testAdminToken: rc.adminToken,
+    hubKitDir: rc.hubKitDir,
     hubNotebooks: {
       url: `http://127.0.0.1:${rc.ports.service}`,
       command: rc.serviceCommand,

@@ -94,6 +94,14 @@ export class Uri {
   }
 }
 
+/** Like vscode.CancellationError: what providers throw when the user or the caller cancelled. */
+export class CancellationError extends Error {
+  constructor() {
+    super('Canceled');
+    this.name = 'Canceled';
+  }
+}
+
 export class CancellationTokenSource {
   private readonly emitter = new EventEmitter<void>();
   readonly token = { isCancellationRequested: false, onCancellationRequested: this.emitter.event };
@@ -326,6 +334,7 @@ export function createFakeVscode() {
     EventEmitter,
     Uri,
     CancellationTokenSource,
+    CancellationError,
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
@@ -391,7 +400,8 @@ export function createFakeVscode() {
   });
   installFileSystemFake(fake.module, fake.files);
   installViewsFake(fake.module, fake);
-  return fake;
+  const notebooks = installNotebookFake(fake.module);
+  return Object.assign(fake, { notebooks });
 }
 
 export type FakeVscode = ReturnType<typeof createFakeVscode>;
@@ -403,6 +413,7 @@ export function createFakeContext(version = '9.9.9') {
     extension: { id: 'hub-notebooks.hub-notebooks', packageJSON: { version } },
     secrets: new FakeSecretStorage(),
     globalState: new FakeMemento(),
+    workspaceState: new FakeMemento(),
   };
 }
 
@@ -617,4 +628,91 @@ function installViewsFake(
     if (id === 'setContext') views.contextKeys.set(String(args[0]), args[1]);
     return execute(id, ...args);
   };
+}
+
+/** A notebook controller as the fake records it. */
+export interface FakeController {
+  id: string;
+  notebookType: string;
+  label: string;
+  description?: string;
+  detail?: string;
+  supportedLanguages?: string[];
+  supportsExecutionOrder?: boolean;
+  executeHandler?: unknown;
+  interruptHandler?: unknown;
+  affinity: Map<string, number>;
+  disposed: boolean;
+}
+
+/**
+ * Notebook controllers, the notebook document events, the active notebook editor and the extensions list:
+ * enough for activate() to offer hub kernels and look for the Jupyter extension (never installed here).
+ */
+function installNotebookFake(module: Record<string, unknown>) {
+  const opened = new EventEmitter<unknown>();
+  const closed = new EventEmitter<unknown>();
+  const controllers = new Map<string, FakeController>();
+  class NotebookCellOutputItem {
+    constructor(
+      readonly data: Uint8Array,
+      readonly mime: string,
+    ) {}
+    static error(e: { name: string; message: string; stack?: string }) {
+      return new NotebookCellOutputItem(
+        new TextEncoder().encode(JSON.stringify(e)),
+        'application/vnd.code.notebook.error',
+      );
+    }
+  }
+  class NotebookCellOutput {
+    constructor(
+      readonly items: NotebookCellOutputItem[],
+      readonly metadata?: Record<string, unknown>,
+    ) {}
+  }
+  class ThemeColor {
+    constructor(readonly id: string) {}
+  }
+  Object.assign(module, {
+    NotebookCellOutput,
+    NotebookCellOutputItem,
+    ThemeColor,
+    NotebookControllerAffinity: { Default: 1, Preferred: 2 },
+    notebooks: {
+      createNotebookController: (id: string, notebookType: string, label: string) => {
+        if (controllers.has(id)) throw new Error(`controller '${id}' already exists`);
+        const selected = new EventEmitter<unknown>();
+        const controller: FakeController & Record<string, unknown> = {
+          id,
+          notebookType,
+          label,
+          affinity: new Map(),
+          disposed: false,
+          onDidChangeSelectedNotebooks: selected.event,
+          updateNotebookAffinity: (notebook: { uri: Uri }, affinity: number) => {
+            controller.affinity.set(notebook.uri.toString(), affinity);
+          },
+          dispose: () => {
+            controller.disposed = true;
+            controllers.delete(id);
+          },
+        };
+        controllers.set(id, controller);
+        return controller;
+      },
+    },
+    extensions: {
+      all: [],
+      getExtension: () => undefined,
+      onDidChange: new EventEmitter<void>().event,
+    },
+  });
+  const workspace = module['workspace'] as Record<string, unknown>;
+  workspace['onDidOpenNotebookDocument'] = opened.event;
+  workspace['onDidCloseNotebookDocument'] = closed.event;
+  const window = module['window'] as Record<string, unknown>;
+  if (!('activeNotebookEditor' in window)) window['activeNotebookEditor'] = undefined;
+  window['onDidChangeActiveNotebookEditor'] ??= new EventEmitter<unknown>().event;
+  return { controllers, opened, closed };
 }

@@ -13,6 +13,10 @@ test('the VSIX holds the extension bundle and manifest only', (t) => {
   const listing = execFileSync('unzip', ['-Z1', VSIX], { encoding: 'utf8' }).split('\n').filter(Boolean);
   assert.ok(listing.includes('extension/dist/extension.js'));
   assert.ok(listing.includes('extension/dist/axios.js'), 'axios ships apart, loaded at the first request');
+  assert.ok(
+    listing.includes('extension/dist/jupyterlab.js'),
+    '@jupyterlab/services ships apart, loaded when the first cell runs',
+  );
   assert.ok(listing.includes('extension/package.json'));
   assert.ok(listing.includes('extension/readme.md'), 'vsce stores the README as readme.md');
   const stray = listing.filter((f) =>

@@ -4,6 +4,7 @@ import {
   listServers,
   startServer,
   stopServer,
+  type ListServersOptions,
   type StartServerOptions,
   type StopServerOptions,
 } from './serversApi';
@@ -45,8 +46,12 @@ export class HubClient {
   }
 
   /** The user's servers, named ones included, keyed by name ('' is the default server). */
-  listServers(user: string, signal?: AbortSignal): Promise<Record<string, HubServer>> {
-    return listServers(this.transport, user, signal);
+  listServers(
+    user: string,
+    signal?: AbortSignal,
+    options?: ListServersOptions,
+  ): Promise<Record<string, HubServer>> {
+    return listServers(this.transport, user, signal, options);
   }
 
   /** Starts a server and follows its spawn progress until it is ready; throws SpawnFailedError otherwise. */

@@ -28,13 +28,23 @@ export function serverPath(user: string, serverName = ''): string {
     : `${userPath(user)}/server`;
 }
 
+export interface ListServersOptions {
+  /**
+   * Also list servers that exist but are stopped (`?include_stopped_servers`, JupyterHub 2.0+); without it
+   * the hub lists only running and pending ones, so a stopped named server is missing.
+   */
+  includeStopped?: boolean;
+}
+
 /** `GET /hub/api/users/{name}`: the user's servers, named ones included, keyed by name ('' is the default). */
 export async function listServers(
   transport: HubTransport,
   user: string,
   signal?: AbortSignal,
+  options: ListServersOptions = {},
 ): Promise<Record<string, HubServer>> {
-  const model = await getUser(transport, user, signal);
+  const query = options.includeStopped ? 'include_stopped_servers' : '';
+  const model = await getUser(transport, user, signal, query);
   return model.servers ?? {};
 }
 

@@ -14,9 +14,18 @@ export async function getCurrentUser(transport: HubTransport, signal?: AbortSign
   return parseBody(res, userSchema, 'the current-user request');
 }
 
-/** `GET /hub/api/users/{name}`: one user's model, servers included when the token may read them. */
-export async function getUser(transport: HubTransport, user: string, signal?: AbortSignal): Promise<HubUser> {
-  const res = await transport.request({ method: 'GET', path: userPath(user), signal });
+/**
+ * `GET /hub/api/users/{name}`: one user's model, servers included when the token may read them. `query` is
+ * added as it is, for flags such as `include_stopped_servers`.
+ */
+export async function getUser(
+  transport: HubTransport,
+  user: string,
+  signal?: AbortSignal,
+  query = '',
+): Promise<HubUser> {
+  const path = query ? `${userPath(user)}?${query}` : userPath(user);
+  const res = await transport.request({ method: 'GET', path, signal });
   expectStatus(res, [200], `read the user ${user}`);
   return parseBody(res, userSchema, `the request for user ${user}`);
 }

@@ -8,7 +8,12 @@ import type { CatalogApi, CatalogFile } from '../../../src/core/catalog/types';
 import type { SupportedNotebook, SupportedVersion } from '../../../src/core/catalog/protocol';
 import { ContentsConflictError } from '../../../src/core/contents/errors';
 import type { ContentsApi, ContentsEntry, ContentsFile, SaveOptions } from '../../../src/core/contents/types';
-import { HubNotFoundError, ServerNotRunningError, type HubClient } from '../../../src/core/hub';
+import {
+  HubNotFoundError,
+  ServerNotRunningError,
+  type HubClient,
+  type HubTransport,
+} from '../../../src/core/hub';
 import { NotSignedInError, type HubAccount } from '../../../src/vscode/hubClients';
 import { HubnbFileSystemProvider } from '../../../src/vscode/hubnbFileSystem';
 import { HubServers } from '../../../src/vscode/serverStart';
@@ -289,6 +294,8 @@ export function makeFileSystem(options: { catalog?: CatalogApi; coalesceMs?: num
     contents,
     catalog,
     hub: hub as unknown as HubClient,
+    transport: { baseUrl: new URL(HUB_URL) } as unknown as HubTransport,
+    getToken: () => Promise.resolve('fake-token'),
   };
   const signInPrompts: NotSignedInError[] = [];
   const clients = {
