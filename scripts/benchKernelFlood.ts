@@ -13,12 +13,17 @@ const hubUrl = process.env.FLOOD_HUB_URL ?? '';
 const token = process.env.FLOOD_TOKEN ?? '';
 const kernelId = process.env.FLOOD_KERNEL ?? '';
 
-/** 1 KiB lines in 64 KiB writes: ipykernel sends what accumulated at each flush as one stream message. */
+/**
+ * 1 KiB lines in 64 KiB writes, flushed every MiB: ipykernel sends what accumulated at each flush as one stream
+ * message, and without flushes a fast loop makes one message of the whole 100 MB.
+ */
 const CODE = [
   'import sys',
   "block = ('x' * 1023 + '\\n') * 64",
-  `for _ in range(${MB} * 16):`,
+  `for i in range(${MB} * 16):`,
   '    sys.stdout.write(block)',
+  '    if i % 16 == 15:',
+  '        sys.stdout.flush()',
   'sys.stdout.flush()',
 ].join('\n');
 
