@@ -33,6 +33,8 @@ import {
   streamText,
   waitForFile,
   type AliceKernels,
+  HANG_GUARD,
+  py,
 } from './support/kernels';
 
 // Other test runs share alice's home and /tmp: every file and session path here starts with this prefix.
@@ -40,9 +42,6 @@ const PREFIX = `h5-kernel-faults-${process.pid}-${Date.now().toString(36)}`;
 // Side channels between the test (root) and the kernel (alice): files in a folder both can use.
 const SIGNALS = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}-`));
 fs.chmodSync(SIGNALS, 0o777);
-// A cell that never ends must fail its test, not stall the suite; no test here comes near this.
-const HANG_GUARD = { timeout: 120_000 };
-const py = (s: string): string => JSON.stringify(s);
 
 let hub: HubHandle;
 let token: AliceToken;

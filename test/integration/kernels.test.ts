@@ -35,14 +35,13 @@ import {
   stdoutOf,
   streamText,
   type AliceKernels,
+  HANG_GUARD,
+  py,
 } from './support/kernels';
 
 const HOME = '/home/alice';
 // Other test runs share alice's home: every file and session path of this file starts with this prefix.
 const PREFIX = `h5-kernels-${process.pid}-${Date.now().toString(36)}`;
-// A cell that never ends must fail its test, not stall the suite; no test here comes near this.
-const HANG_GUARD = { timeout: 120_000 };
-const py = (s: string): string => JSON.stringify(s);
 
 let hub: HubHandle;
 let token: AliceToken;

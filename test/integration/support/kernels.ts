@@ -16,12 +16,11 @@ import {
   type KernelExecution,
   type KernelSession,
 } from '../../../src/core/kernels';
-import type { Logger } from '../../../src/core/logger';
 import type { HubnbLocation } from '../../../src/core/uris';
 import { extensionTokenScopes } from '../../../src/service/config';
 import type { HubHandle } from '../../hub/harness';
 import { adminClient } from '../clients';
-import { recordIssuedToken } from './secrets';
+import { fileLogger, recordIssuedToken } from './secrets';
 
 export type DoneEvent = Extract<ExecutionEvent, { kind: 'done' }>;
 
@@ -343,19 +342,8 @@ function jpegBytes(): Buffer {
   ]);
 }
 
-/** A logger that appends every level to `file`, so a test can read back everything the clients logged. */
-function fileLogger(file: string): Logger {
-  const write =
-    (level: string) =>
-    (m: unknown, ...a: unknown[]) =>
-      fs.appendFileSync(file, `${level} ${String(m)} ${a.map((x) => String(x)).join(' ')}\n`, {
-        mode: 0o600,
-      });
-  return {
-    trace: write('trace'),
-    debug: write('debug'),
-    info: write('info'),
-    warn: write('warn'),
-    error: write('error'),
-  };
-}
+/** A cell that never ends must fail its test, not stall the suite; no test comes near this. */
+export const HANG_GUARD = { timeout: 120_000 };
+
+/** A Python string literal of `s`. */
+export const py = (s: string): string => JSON.stringify(s);

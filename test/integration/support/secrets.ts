@@ -30,11 +30,17 @@ export function issuedTokens(): string[] {
 
 /** A logger that writes every level, trace included, to the client trace log in the state dir. */
 export function traceLogger(component: string): Logger {
-  const file = path.join(process.env['HUB_STATE_DIR'] ?? '/tmp', CLIENT_TRACE_LOG);
+  return fileLogger(path.join(process.env['HUB_STATE_DIR'] ?? '/tmp', CLIENT_TRACE_LOG), `[${component}] `);
+}
+
+/** A logger that appends every level to `file` (mode 600), each line after `prefix`, for tests to read back. */
+export function fileLogger(file: string, prefix = ''): Logger {
   const write =
     (level: string) =>
     (m: unknown, ...a: unknown[]) =>
-      fs.appendFileSync(file, `${level} [${component}] ${String(m)} ${a.map((x) => String(x)).join(' ')}\n`);
+      fs.appendFileSync(file, `${level} ${prefix}${String(m)} ${a.map((x) => String(x)).join(' ')}\n`, {
+        mode: 0o600,
+      });
   return {
     trace: write('trace'),
     debug: write('debug'),
