@@ -6,10 +6,21 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { startCodeServer, type CodeServerHandle } from '../e2e/harness/codeServer';
+import { CODE_SERVER_VERSION, startCodeServer, type CodeServerHandle } from '../e2e/harness/codeServer';
 import { freePort } from '../support/ports';
-import { DEMO_USERS, REPO_ROOT, startHub, type HubFlavor, type StartHubOptions } from './harness';
-import { seedSupportedNotebooks } from './seedCatalog';
+import {
+  ADMIN_USERS,
+  DEMO_USERS,
+  MAINTAINER_USERS,
+  REPO_ROOT,
+  TEAM_USERS,
+  startHub,
+  type DemoUser,
+  type HubFlavor,
+  type HubHandle,
+  type StartHubOptions,
+} from './harness';
+import { SANDBOX_VERSIONS, seedSupportedNotebooks } from './seedCatalog';
 import { flavorFromEnv } from './settings';
 
 const USAGE =
@@ -43,8 +54,50 @@ function parseOptions(argv: string[]): SandboxOptions {
   return { hub, vscode: !values['no-vscode'] };
 }
 
+/** What each demo user is, for the logins table. */
+function roleOf(user: DemoUser): string {
+  const roles = [TEAM_USERS.includes(user) ? 'team' : 'not in the team'];
+  if (ADMIN_USERS.includes(user)) roles.push('hub admin');
+  if (MAINTAINER_USERS.includes(user)) roles.push('publishes supported notebooks');
+  return roles.join(', ');
+}
+
+/** Runs one startup step between a progress line and its duration. */
+async function step<T>(what: string, run: () => Promise<T>, done: (value: T) => string): Promise<T> {
+  console.log(`${what}...`);
+  const startedAt = Date.now();
+  const value = await run();
+  console.log(`  ${done(value)} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+  return value;
+}
+
+/**
+ * A signal during startup exits at once: the harness's 'exit' hooks stop the hub and code-server
+ * synchronously. Once up, the first signal resolves the returned promise; a second Ctrl-C only says that
+ * the stop is under way, so an impatient press cannot leave the hub's processes behind.
+ */
+function onStopSignal(): { stopRequested: Promise<NodeJS.Signals>; ready: () => void } {
+  let isReady = false;
+  let stopping = false;
+  let resolve: (signal: NodeJS.Signals) => void = () => undefined;
+  const stopRequested = new Promise<NodeJS.Signals>((r) => (resolve = r));
+  const handler = (signal: NodeJS.Signals): void => {
+    if (!isReady) {
+      console.log(`\n${signal} during startup: stopping what has started.`);
+      process.exit(130);
+    }
+    if (stopping) return console.log('Still stopping; please wait.');
+    stopping = true;
+    resolve(signal);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return { stopRequested, ready: () => (isReady = true) };
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
+  const signals = onStopSignal();
   const codeServerPort = opts.vscode ? await freePort() : undefined;
   if (codeServerPort !== undefined) {
     // Web VS Code sends what an extension opens on 127.0.0.1 through its own proxy, which a hub cannot work
@@ -56,50 +109,69 @@ async function main(): Promise<void> {
       HUB_NOTEBOOKS_HANDOFF_TTL_SECONDS: '60',
     };
   }
-  console.log(`Starting a ${opts.hub.flavor} JupyterHub...`);
-  const hub = await startHub(opts.hub);
+  const hub = await step(
+    `Starting JupyterHub (${opts.hub.flavor}) with the hub-notebooks service`,
+    () => startHub(opts.hub),
+    (h) => `JupyterHub ${h.version} is up`,
+  );
   let codeServer: CodeServerHandle | undefined;
   const stopAll = async (): Promise<void> => {
     await codeServer?.stop();
     await hub.stop();
   };
   try {
-    const published = await seedSupportedNotebooks(hub);
-    console.log(`Published the demo supported notebooks: ${published.join(', ')}`);
+    await step(
+      `Publishing the demo supported notebooks (versions ${SANDBOX_VERSIONS.join(', ')}) as carol`,
+      () => seedSupportedNotebooks(hub),
+      (lines) => `published ${[...new Set(lines.map((l) => l.split(' ')[0]))].join(', ')}`,
+    );
     if (codeServerPort !== undefined) {
-      console.log('Starting VS Code (code-server) with the extension installed...');
-      codeServer = await startCodeServer({
-        vsix: path.join(REPO_ROOT, 'dist', 'hub-notebooks.vsix'),
-        port: codeServerPort,
-        userSettings: { 'hubNotebooks.hubs': [`${hub.url}/`] },
-      });
+      codeServer = await step(
+        `Starting VS Code (code-server ${CODE_SERVER_VERSION}) with the extension installed`,
+        () =>
+          startCodeServer({
+            vsix: path.join(REPO_ROOT, 'dist', 'hub-notebooks.vsix'),
+            port: codeServerPort,
+            userSettings: { 'hubNotebooks.hubs': [`${hub.url}/`] },
+          }),
+        () => 'VS Code is up, with the hub in its settings',
+      );
     }
   } catch (err) {
     await stopAll();
     throw err;
   }
-  console.log(`\nJupyterHub ${hub.version} (${hub.flavor}) is up at ${hub.url}/hub/`);
-  if (codeServer) {
-    console.log(
-      `VS Code is up at ${codeServer.url}/ : open it, click "Hub Notebooks" in the activity bar, then`,
-    );
-    console.log('"Sign In" (or run "Hub Notebooks: Sign In" from the command palette).');
-  }
-  console.log(
-    `State and logs: ${hub.stateDir}/hub.log\n\nDemo logins (team = alice, bob, carol; carol is admin and may publish supported notebooks):`,
-  );
-  for (const user of DEMO_USERS) console.log(`  ${user.padEnd(6)} ${hub.passwords[user]}`);
-  console.log('\nCtrl-C stops everything this started.');
+  printReady(hub, codeServer, opts.hub.stateDir !== undefined);
+  signals.ready();
   // Signal listeners alone do not keep node running (the children's handles are unref'd): hold a timer.
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await signals.stopRequested;
   clearInterval(keepAlive);
-  console.log('\nStopping...');
+  console.log('\nStopping VS Code, the hub, its servers and the service...');
   await stopAll();
   console.log('Stopped.');
+}
+
+function printReady(hub: HubHandle, codeServer: CodeServerHandle | undefined, keepHubState: boolean): void {
+  const lines = ['', 'The Hub Notebooks sandbox is ready.', ''];
+  if (codeServer) {
+    lines.push(
+      `  Open VS Code:  ${codeServer.url}/`,
+      '                 then "Hub Notebooks" in the activity bar, "Sign In", and log in below;',
+      '                 welcome.ipynb under My Notebooks runs on the hub.',
+    );
+  }
+  lines.push(`  JupyterHub:    ${hub.url}/hub/  (JupyterHub ${hub.version}, ${hub.flavor})`, '', '  Logins:');
+  for (const user of DEMO_USERS)
+    lines.push(`    ${user.padEnd(6)} password ${hub.passwords[user]}  (${roleOf(user)})`);
+  lines.push(
+    '',
+    `  Fake secret:   TEAM_API_KEY is set in every kernel's environment (a throwaway value for the demo).`,
+    `  Hub state:     ${hub.stateDir} (hub.log${keepHubState ? '' : '; removed on stop'})`,
+  );
+  if (codeServer) lines.push(`  VS Code state: ${codeServer.stateDir} (code-server.log; removed on stop)`);
+  lines.push('', 'Press Ctrl-C to stop everything this started.');
+  console.log(lines.join('\n'));
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,7 @@
-// The sandbox's supported notebooks: `npm start` publishes each file in test/hub/supported/ twice (1.0.0 and
-// 1.1.0, with `{{VERSION}}` filled in) as carol, a maintainer, through the service's real publish API, so the
-// Supported tree shows versions with the current one marked. The token is minted for this and revoked after.
+// The sandbox's supported notebooks: `npm start` publishes each file in test/hub/supported/ three times
+// (1.0.0, 1.1.0 and 1.2.0, with `{{VERSION}}` filled in) as carol, a maintainer, through the service's real
+// publish API, so the Supported tree shows versions with the current one marked. The token is minted for
+// this and revoked after.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCatalogClient } from '../../src/core/catalog';
@@ -9,7 +10,7 @@ import { extensionTokenScopes } from '../../src/service/config';
 import { MAINTAINER_USERS, SERVICE_NAME, type HubHandle } from './harness';
 
 export const SANDBOX_SUPPORTED_DIR = path.join(__dirname, 'supported');
-export const SANDBOX_VERSIONS = ['1.0.0', '1.1.0'] as const;
+export const SANDBOX_VERSIONS = ['1.0.0', '1.1.0', '1.2.0'] as const;
 
 /** The sandbox's supported notebooks: name (from the file name) and the text of each version. */
 export function sandboxSupportedNotebooks(): {

@@ -4,13 +4,18 @@
 import path from 'node:path';
 
 import type { CodeServerHandle } from './codeServer';
-import { openWorkbench } from './workbench';
+import { openWorkbench, type Workbench } from './workbench';
 
 export interface ExtensionHostTestOptions {
   extensionDevelopmentPath: string; // absolute; its package.json's extension replaces the installed VSIX
   extensionTestsPath: string; // a CommonJS file exporting run(): Promise<void>
   folder?: string; // the workspace folder; the handle's workspaceDir when absent
   timeoutMs?: number; // default 120 s
+  /**
+   * Drives the page while the entry runs (answers dialogs, types into input boxes), started once the page is
+   * open. A rejection fails the run; resolving early is fine, the exit code is still awaited.
+   */
+  drive?: (wb: Workbench) => Promise<void>;
 }
 
 export interface ExtensionHostTestResult {
@@ -50,8 +55,19 @@ export async function runExtensionHostTests(
       );
     }, timeoutMs);
   });
+  // A drive that fails ends the run with its error; one that resolves leaves the race to the exit code.
+  const driving = options.drive
+    ? options.drive(workbench).then(
+        () => new Promise<never>(() => undefined),
+        (err: unknown) => {
+          const tail = logs.slice(-20).join('\n');
+          const why = err instanceof Error ? err.message : String(err);
+          throw new Error(`driving the page failed: ${why}\nExtension host logs:\n${tail}`, { cause: err });
+        },
+      )
+    : new Promise<never>(() => undefined);
   try {
-    return { exitCode: await Promise.race([exited, timedOut]), logs };
+    return { exitCode: await Promise.race([exited, timedOut, driving]), logs };
   } finally {
     clearTimeout(timer);
     await workbench.close();

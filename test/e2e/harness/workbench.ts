@@ -92,15 +92,16 @@ export function workbenchUrl(cs: CodeServerHandle, options: WorkbenchOptions = {
 }
 
 /** Run a command palette entry by its title (category included, e.g. "Hub Notebooks: Show Log"). */
-export async function runCommand(page: Page, title: string): Promise<void> {
+export async function runCommand(page: Page, title: string, timeoutMs = 10_000): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   await page.keyboard.press('F1');
   await widget.waitFor({ state: 'visible', timeout: 10_000 });
   await page.keyboard.type(title);
-  // Enter runs whichever row is focused: wait until the filter has put the wanted one there.
-  const focused = widget.locator('.monaco-list-row.focused');
-  await focused.filter({ hasText: title }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  // The palette sorts fuzzy matches its own way ("View: Close Editor" comes after "View: Close All Editor
+  // Groups"): pick the row whose label is exactly the title.
+  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const row = widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) });
+  await row.first().click({ timeout: timeoutMs });
 }
 
 /** The messages of the notification toasts on screen now. */
@@ -114,4 +115,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** Clicks the named buttons of modal dialogs as they come, until `done` settles. */
+export async function answerDialogs(page: Page, buttons: string[], done: Promise<unknown>): Promise<void> {
+  let finished = false;
+  void done.finally(() => (finished = true)).catch(() => undefined);
+  const deadline = Date.now() + 30_000;
+  while (!finished && Date.now() < deadline) {
+    const dialog = page.locator('.monaco-dialog-box');
+    if (await dialog.isVisible()) {
+      for (const name of buttons) {
+        const button = dialog.locator('.monaco-button', { hasText: new RegExp(`^${name}$`) });
+        if (await button.isVisible()) await button.click();
+      }
+    }
+    await page.waitForTimeout(200);
+  }
 }
