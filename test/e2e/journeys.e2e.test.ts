@@ -204,17 +204,8 @@ test('Open Supported Notebook: F1, pick it by its purpose; it opens read-only', 
   const published = await supportedBytes('monthly-sales', current);
 
   // Type into the parameters cell and save: the editor refuses the edit, and nothing reaches the store.
-  const cell = await focusCell(page, 1);
-  const before = await cellText(cell);
-  await page.keyboard.press('Enter');
-  await page.keyboard.type('EDITED = True\n');
-  await page.keyboard.press('Control+s');
-  await page
-    .locator('.monaco-editor-overlaymessage', { hasText: 'Cannot edit in read-only editor' })
-    .waitFor();
+  await typeIntoReadOnlyCellAndSave(1, 'EDITED = True\n');
   await screenshot(page, '06-supported-read-only');
-  assert.equal(await cellText(cell), before, 'the cell kept its text');
-  assert.equal(await page.locator('.tabs-container .tab.dirty').count(), 0, 'no editor became dirty');
   assert.ok((await supportedBytes('monthly-sales', current)).equals(published), 'the store is unchanged');
   await closeEditor();
 });
@@ -311,15 +302,7 @@ test(
       .waitFor({ timeout: 90_000 });
     await screenshot(page, '09-teammate-notebook-on-alice-kernel');
 
-    const cell = await focusCell(page, 1);
-    const before = await cellText(cell);
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('bob_would_not_like_this = 1\n');
-    await page.keyboard.press('Control+s');
-    await page
-      .locator('.monaco-editor-overlaymessage', { hasText: 'Cannot edit in read-only editor' })
-      .waitFor();
-    assert.equal(await cellText(cell), before);
+    await typeIntoReadOnlyCellAndSave(1, 'bob_would_not_like_this = 1\n');
     assert.ok(fs.readFileSync(`/home/bob/${WHOAMI_NOTEBOOK}`).equals(original), "bob's file is unchanged");
 
     await page.keyboard.press('Escape');
@@ -519,6 +502,24 @@ async function supportedBytes(name: string, version: string): Promise<Buffer> {
 async function hubNotebookTokens(user: string): Promise<number> {
   const tokens = await adminClient(hub).listTokens(user);
   return tokens.filter((t) => /^Hub Notebooks \(VS Code\)/.test(t.note ?? '')).length;
+}
+
+/**
+ * Types into a cell of the active read-only notebook and presses Ctrl+S, as a person trying to change it
+ * would: VS Code says it cannot edit, the cell keeps its text, and no editor becomes dirty.
+ */
+async function typeIntoReadOnlyCellAndSave(index: number, text: string): Promise<void> {
+  const page = wb.page;
+  const cell = await focusCell(page, index);
+  const before = await cellText(cell);
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(text);
+  await page.keyboard.press('Control+s');
+  await page
+    .locator('.monaco-editor-overlaymessage', { hasText: 'Cannot edit in read-only editor' })
+    .waitFor();
+  assert.equal(await cellText(cell), before, 'the cell kept its text');
+  assert.equal(await page.locator('.tabs-container .tab.dirty').count(), 0, 'no editor became dirty');
 }
 
 /** VS Code marks a read-only editor's tab label with "Read-only" (and a lock). */
