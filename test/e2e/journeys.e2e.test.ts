@@ -115,6 +115,10 @@ after(async () => {
       .catch(() => undefined);
   await hub?.stop();
   for (const file of CREATED) fs.rmSync(file, { force: true });
+  // Saves through her server leave jupyter_server checkpoints behind.
+  const checkpoints = '/home/alice/.ipynb_checkpoints';
+  for (const name of fs.existsSync(checkpoints) ? fs.readdirSync(checkpoints) : [])
+    if (name.includes(ID)) fs.rmSync(path.join(checkpoints, name), { force: true });
 });
 
 // ---------------------------------------------------------------------------------------------------------
