@@ -55,13 +55,16 @@ async function runIntegration(): Promise<number> {
 async function main(): Promise<number> {
   if (tier === 'unit') return runNodeTests(testFiles('test/unit'), process.env, 2);
   if (tier === 'integration') return runIntegration();
-  // Each e2e file starts what it needs (a hub on 127.0.0.2, code-server, Chromium); one at a time.
-  if (tier === 'e2e')
-    return runNodeTests(
-      testFiles('test/e2e').filter((f) => f.endsWith('.e2e.test.ts')),
-      process.env,
-      1,
-    );
+  // Each e2e file starts what it needs (a hub on 127.0.0.2, code-server, Chromium); one at a time. The UI
+  // journeys then run once more against Debian's JupyterHub 3.0.
+  if (tier === 'e2e') {
+    const files = testFiles('test/e2e').filter((f) => f.endsWith('.e2e.test.ts'));
+    const all = runNodeTests(files, process.env, 1);
+    console.log('\n=== the UI journeys against JupyterHub flavour "debian3" ===');
+    const journeys = files.filter((f) => f.endsWith('journeys.e2e.test.ts'));
+    const debian3 = runNodeTests(journeys, { ...process.env, HUB_E2E_FLAVOR: 'debian3' }, 1);
+    return all === 0 && debian3 === 0 ? 0 : 1;
+  }
   console.error('usage: run-tests.ts unit|integration|e2e');
   return 2;
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test as nodeTest } from 'node:test';
 
 import { createContentsClient } from '../../src/core/contents';
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 import { createCatalogClient } from '../../src/core/catalog';
 import { createHubTransport, type HubTransport } from '../../src/core/hub';
@@ -56,6 +56,9 @@ const CREATED = [
   `/home/alice/${COPY_NOTEBOOK}`,
 ];
 const STEP = { timeout: 180_000 };
+/** Screenshots of a run against another flavour than the default are told apart by a prefix. */
+const SHOT_PREFIX = FLAVOR === 'pypi' ? '' : `${FLAVOR}-`;
+const shot = (page: Page, name: string): Promise<string> => screenshot(page, `${SHOT_PREFIX}${name}`);
 
 /** A journey step; when it fails, a screenshot of the window shows where (failed-<step>.png). */
 function test(name: string, options: { timeout: number }, body: () => Promise<void>): void {
@@ -63,7 +66,7 @@ function test(name: string, options: { timeout: number }, body: () => Promise<vo
     try {
       await body();
     } catch (err) {
-      if (wb) await screenshot(wb.page, `failed-${name.slice(0, 40)}`).catch(() => undefined);
+      if (wb) await shot(wb.page, `failed-${name.slice(0, 40)}`).catch(() => undefined);
       throw err;
     }
   });
@@ -132,12 +135,12 @@ test(
     await welcome(page, 'mine')
       .locator('a', { hasText: /^Sign In$/ })
       .waitFor();
-    await screenshot(page, '01-welcome');
+    await shot(page, '01-welcome');
     await signInThroughHub(
       page,
       wb.context,
       { user: 'alice', password: hub.passwords.alice, host: HOST },
-      { prefix: '02' },
+      { prefix: `${SHOT_PREFIX}02` },
     );
     assert.equal(await hubNotebookTokens('alice'), 1, 'the hub holds one Hub Notebooks token for alice');
 
@@ -146,7 +149,7 @@ test(
       hasText: new RegExp(`alice @ ${HOST.replace(/\./g, '\\.')}.*Hub Notebooks`),
     });
     await account.first().waitFor({ timeout: 10_000 });
-    await screenshot(page, '03-accounts-menu');
+    await shot(page, '03-accounts-menu');
     await page.keyboard.press('Escape');
     // The trees fill: the team and the supported notebooks come from the service.
     await treeRow(page, 'team', 'bob').waitFor({ timeout: 30_000 });
@@ -187,7 +190,7 @@ test('browse: my notebooks, bob under Team, supported notebooks with their versi
     assert.ok(row, `version ${version} is listed: ${supported.join(' | ')}`);
     assert.equal(/current/.test(row), version === current, `only ${current} is marked current: ${row}`);
   }
-  await screenshot(page, '04-signed-in-trees');
+  await shot(page, '04-signed-in-trees');
 });
 
 test('Open Supported Notebook: F1, pick it by its purpose; it opens read-only', STEP, async () => {
@@ -200,7 +203,7 @@ test('Open Supported Notebook: F1, pick it by its purpose; it opens read-only', 
   const rows = picker.locator('.monaco-list-row');
   await rows.filter({ hasText: 'Monthly sales by region' }).first().waitFor();
   assert.equal(await rows.count(), 1, `one match: ${(await rows.allInnerTexts()).join(' | ')}`);
-  await screenshot(page, '05-open-supported-quick-pick');
+  await shot(page, '05-open-supported-quick-pick');
   await page.keyboard.press('Enter');
   const current = SANDBOX_VERSIONS[SANDBOX_VERSIONS.length - 1] ?? '';
   const tab = await activeTab(page, `${current}.ipynb`);
@@ -209,7 +212,7 @@ test('Open Supported Notebook: F1, pick it by its purpose; it opens read-only', 
 
   // Type into the parameters cell and save: the editor refuses the edit, and nothing reaches the store.
   await typeIntoReadOnlyCellAndSave(1, 'EDITED = True\n');
-  await screenshot(page, '06-supported-read-only');
+  await shot(page, '06-supported-read-only');
   assert.ok((await supportedBytes('monthly-sales', current)).equals(published), 'the store is unchanged');
   await closeEditor();
 });
@@ -235,7 +238,7 @@ test(
     const out = outputFrame(page);
     await out.locator('.output.error', { hasText: 'ZeroDivisionError' }).waitFor({ timeout: 30_000 });
     await out.locator('.output-stream', { hasText: 'answered: Ada' }).waitFor();
-    await screenshot(page, '07-notebook-outputs');
+    await shot(page, '07-notebook-outputs');
     await focusCell(page, 1);
     await out.locator('.output-stream', { hasText: 'hello from alice' }).waitFor();
     const image = out.locator('.output img').first();
@@ -243,7 +246,7 @@ test(
     const size = await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
     assert.deepEqual(size, [64, 32], 'the PNG the kernel built is decoded by the browser');
     await out.locator('.output-stream', { hasText: 'a PNG built with plain Python' }).waitFor();
-    await screenshot(page, '08-notebook-outputs-top');
+    await shot(page, '08-notebook-outputs-top');
   },
 );
 
@@ -280,11 +283,12 @@ test('edit and save my notebook: the change is on the hub and there when it is r
   );
   const reopened = await focusCell(page, 1);
   assert.match(await cellText(reopened), new RegExp(marker), 'reopened, the cell has it');
-  // Seen in code-server 4.100.3: after save, close and reopen, focusing the edited cell marks the notebook
-  // dirty with nothing changed on screen (and the hub's copy is the saved one). Cause not found; reported,
-  // and the close answers "Don't Save" so the next journey starts clean.
+  // Seen in code-server 4.100.3 on both hubs: a few seconds after a saved notebook with outputs is reopened,
+  // it turns dirty by itself, with nothing changed on screen, no action of ours in the extension's log, and
+  // the hub's copy the saved one (probably VS Code's ipynb support syncing metadata). Reported; the close
+  // answers "Don't Save" so the next journey starts clean.
   if ((await page.locator('.tabs-container .tab.active.dirty').count()) > 0)
-    console.log('# noticed: the reopened notebook became dirty when its edited cell was focused');
+    console.log('# noticed: the reopened notebook turned dirty by itself');
   assert.match(JSON.stringify(JSON.parse(await readAliceFile(RUN_NOTEBOOK))), new RegExp(marker));
   await closeEditor({ discard: true });
 });
@@ -304,7 +308,7 @@ test(
     await outputFrame(page)
       .locator('.output-stream', { hasText: 'kernel user: alice' })
       .waitFor({ timeout: 90_000 });
-    await screenshot(page, '09-teammate-notebook-on-alice-kernel');
+    await shot(page, '09-teammate-notebook-on-alice-kernel');
 
     await typeIntoReadOnlyCellAndSave(1, 'bob_would_not_like_this = 1\n');
     assert.ok(fs.readFileSync(`/home/bob/${WHOAMI_NOTEBOOK}`).equals(original), "bob's file is unchanged");
@@ -320,7 +324,7 @@ test(
     const copy = JSON.parse(await readAliceFile(COPY_NOTEBOOK)) as { cells: unknown[] };
     assert.equal(copy.cells.length, 2, "the copy has bob's cells");
     assert.equal(fs.statSync(`/home/alice/${COPY_NOTEBOOK}`).uid, uidOf('alice'), 'the copy is alice’s file');
-    await screenshot(page, '10-saved-copy');
+    await shot(page, '10-saved-copy');
     await closeEditor();
     await closeEditor();
   },
@@ -336,9 +340,19 @@ test('activation time in code-server, as VS Code measured it (Running Extensions
   const match = /Activation: (\d+)ms/.exec(text);
   assert.ok(match, `an activation time is shown: ${text}`);
   const ms = Number(match[1]);
+  // The extension's own marks, in its log: how long its modules took to evaluate, and activate() itself.
+  const marks = /modules evaluated in ([\d.]+) ms, activate\(\) took ([\d.]+) ms/.exec(extensionLog());
+  assert.ok(marks, 'the extension logged its activation marks');
+  const [evaluatedMs, activateMs] = [Number(marks[1]), Number(marks[2])];
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  fs.writeFileSync(path.join(RESULTS_DIR, 'activation.json'), JSON.stringify({ activationMs: ms, text }));
-  console.log(`# Hub Notebooks activation in code-server: ${ms} ms (${text})`);
+  fs.writeFileSync(
+    path.join(RESULTS_DIR, `${SHOT_PREFIX}activation.json`),
+    JSON.stringify({ activationMs: ms, text, evaluatedMs, activateMs }),
+  );
+  console.log(
+    `# Hub Notebooks activation in code-server: ${ms} ms (${text}); ` +
+      `its marks: modules evaluated in ${evaluatedMs} ms, activate() ${activateMs} ms`,
+  );
   await closeEditor();
 });
 
@@ -358,7 +372,7 @@ test('sign out revokes the token and the trees go back to the welcome; dave sees
     'no account in the status bar',
   );
   assert.equal(await hubNotebookTokens('alice'), 0, 'sign-out revoked the token on the hub');
-  await screenshot(page, '11-signed-out');
+  await shot(page, '11-signed-out');
 
   // Signing out of VS Code leaves the browser logged in to the hub, as alice: a person logs out there too.
   await wb.context.clearCookies({ domain: HOST });
@@ -367,7 +381,7 @@ test('sign out revokes the token and the trees go back to the welcome; dave sees
     .filter({ hasText: 'No teammates share a group with you' })
     .waitFor({ timeout: 30_000 });
   await treeRow(page, 'supported', 'monthly-sales').waitFor({ timeout: 30_000 });
-  await screenshot(page, '12-dave-no-team');
+  await shot(page, '12-dave-no-team');
   await runCommand(page, 'Hub Notebooks: Sign Out');
   await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Sign Out' }).click({ timeout: 10_000 });
   await welcome(page, 'mine')
@@ -377,7 +391,7 @@ test('sign out revokes the token and the trees go back to the welcome; dave sees
 });
 
 test(
-  'sign in with an API token through the welcome view, sign out: that token now gets 403',
+  'sign in with an API token through the welcome view, sign out: the token gets 403 (3.0: the user is told to revoke it)',
   STEP,
   async () => {
     const page = wb.page;
@@ -408,6 +422,18 @@ test(
     await welcome(page, 'mine')
       .locator('a', { hasText: /^Sign In$/ })
       .waitFor({ timeout: 30_000 });
+    if (hub.flavor === 'debian3') {
+      // JupyterHub 3.0 does not say which token a pasted one is, so it cannot be revoked from VS Code: the
+      // user is told so, with the way to do it on the hub's token page.
+      await page
+        .locator('.notifications-toasts .notification-list-item-message', {
+          hasText: 'could not revoke it',
+        })
+        .waitFor({ timeout: 30_000 });
+      assert.equal(await withIt(), 200, 'on 3.0 the pasted token still works, as the warning says');
+      await adminClient(hub).revokeToken('alice', made.id);
+      return;
+    }
     assert.equal(await withIt(), 403, 'sign-out revoked the token: the next API call with it is refused');
   },
 );
@@ -524,6 +550,21 @@ async function typeIntoReadOnlyCellAndSave(index: number, text: string): Promise
     .waitFor();
   assert.equal(await cellText(cell), before, 'the cell kept its text');
   assert.equal(await page.locator('.tabs-container .tab.dirty').count(), 0, 'no editor became dirty');
+}
+
+/** The extension's log file in code-server's user data (the "Hub Notebooks" output channel). */
+function extensionLog(): string {
+  const logs = path.join(cs.userDataDir, 'logs');
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === 'Hub Notebooks.log') found.push(full);
+    }
+  };
+  walk(logs);
+  return found.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
 }
 
 /** VS Code marks a read-only editor's tab label with "Read-only" (and a lock). */
