@@ -341,17 +341,20 @@ test('activation time in code-server, as VS Code measured it (Running Extensions
   assert.ok(match, `an activation time is shown: ${text}`);
   const ms = Number(match[1]);
   // The extension's own marks, in its log: how long its modules took to evaluate, and activate() itself.
-  const marks = /modules evaluated in ([\d.]+) ms, activate\(\) took ([\d.]+) ms/.exec(extensionLog());
+  const marks =
+    /vscode API ([\d.]+) ms, modules evaluated in ([\d.]+) ms, activate\(\) took ([\d.]+) ms/.exec(
+      extensionLog(),
+    );
   assert.ok(marks, 'the extension logged its activation marks');
-  const [evaluatedMs, activateMs] = [Number(marks[1]), Number(marks[2])];
+  const [apiMs, evaluatedMs, activateMs] = [Number(marks[1]), Number(marks[2]), Number(marks[3])];
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   fs.writeFileSync(
     path.join(RESULTS_DIR, `${SHOT_PREFIX}activation.json`),
-    JSON.stringify({ activationMs: ms, text, evaluatedMs, activateMs }),
+    JSON.stringify({ activationMs: ms, text, apiMs, evaluatedMs, activateMs }),
   );
   console.log(
     `# Hub Notebooks activation in code-server: ${ms} ms (${text}); ` +
-      `its marks: modules evaluated in ${evaluatedMs} ms, activate() ${activateMs} ms`,
+      `its marks: vscode API ${apiMs} ms, modules evaluated in ${evaluatedMs} ms, activate() ${activateMs} ms`,
   );
   await closeEditor();
 });
