@@ -17,12 +17,14 @@ import { after, before, test } from 'node:test';
 
 import { createCatalogClient, type CatalogApi } from '../../src/core/catalog';
 import { HubClient, createHubTransport, type HubTransport } from '../../src/core/hub';
-import { createKernelClient, type KernelSession } from '../../src/core/kernels';
+import { createKernelClient } from '../../src/core/kernels';
 import { parseNotebook, parseNotebookHeader } from '../../src/core/notebook';
 import { extensionTokenScopes } from '../../src/service/config';
 import { DEMO_USERS, REPO_ROOT, SERVICE_NAME, TEAM_API_KEY, type DemoUser } from '../hub/harness';
 import { descendants, isAlive, readCmdline, terminate, type ProcRef } from '../hub/procs';
 import { SANDBOX_VERSIONS, sandboxSupportedNotebooks } from '../hub/seedCatalog';
+import { stdoutOf } from '../integration/support/kernels';
+import { HubBrowser } from '../integration/support/hubBrowser';
 import { EXTENSION_ID } from './harness/codeServer';
 
 const VSIX = path.join(REPO_ROOT, 'dist', 'hub-notebooks.vsix');
@@ -259,48 +261,16 @@ function waitForOutput(re: RegExp, timeoutMs: number): Promise<void> {
   });
 }
 
-/**
- * The hub's login form: GET it for the _xsrf value and cookie, POST the credentials, keep the cookies.
- * JupyterHub 5.5.4 now and then serves the form without the _xsrf cookie and then refuses the login with 403
- * (test/integration/support/hubBrowser.ts); a person types it again, and so does this, once.
- */
+/** Logs in through the hub's login form, as a person with the printed password would. */
 async function logIn(
   user: string,
   password: string,
-): Promise<{ loggedIn: boolean; status: number; cookies: Map<string, string> }> {
-  const first = await logInOnce(user, password);
-  return first.status === 403 ? logInOnce(user, password) : first;
+): Promise<{ loggedIn: boolean; status: number; browser: HubBrowser }> {
+  const browser = new HubBrowser(printed.hubUrl);
+  const { status, cookies } = await browser.submitLogin(user, password);
+  const loggedIn = status === 302 && cookies.some((c) => c.startsWith('jupyterhub-hub-login='));
+  return { loggedIn, status, browser };
 }
-
-async function logInOnce(
-  user: string,
-  password: string,
-): Promise<{ loggedIn: boolean; status: number; cookies: Map<string, string> }> {
-  const cookies = new Map<string, string>();
-  const keep = (res: Response): void => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair = ''] = c.split(';');
-      const at = pair.indexOf('=');
-      cookies.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-  };
-  const form = await fetch(`${printed.hubUrl}/hub/login`, { redirect: 'manual' });
-  keep(form);
-  const xsrf = /name="_xsrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
-  const res = await fetch(`${printed.hubUrl}/hub/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookieHeader(cookies) },
-    body: new URLSearchParams({ username: user, password, _xsrf: xsrf }),
-  });
-  keep(res);
-  await res.arrayBuffer();
-  const loggedIn = res.status === 302 && cookies.has('jupyterhub-hub-login');
-  return { loggedIn, status: res.status, cookies };
-}
-
-const cookieHeader = (cookies: Map<string, string>): string =>
-  [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 
 interface Alice {
   transport: HubTransport;
@@ -316,16 +286,10 @@ interface Alice {
 async function asAlice(body: (alice: Alice) => Promise<void>): Promise<void> {
   const session = await logIn('alice', printed.passwords.alice);
   assert.ok(session.loggedIn);
-  // A cookie-authenticated API call needs the _xsrf cookie's value in X-XSRFToken (JupyterHub 4.1+).
-  const headers = {
-    'Content-Type': 'application/json',
-    Cookie: cookieHeader(session.cookies),
-    'X-XSRFToken': session.cookies.get('_xsrf') ?? '',
-  };
-  const tokensUrl = `${printed.hubUrl}/hub/api/users/alice/tokens`;
-  const res = await fetch(tokensUrl, {
+  const tokens = 'users/alice/tokens';
+  const res = await session.browser.api(tokens, {
     method: 'POST',
-    headers,
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
       note: 'sandbox e2e test',
       expires_in: 300,
@@ -341,27 +305,12 @@ async function asAlice(body: (alice: Alice) => Promise<void>): Promise<void> {
     await body({ transport, getToken, catalog: createCatalogClient({ transport }) });
   } finally {
     // The extension's scopes do not include `tokens`, so the session that minted it revokes it.
-    const revoked = await fetch(`${tokensUrl}/${encodeURIComponent(made.id ?? '')}`, {
+    const revoked = await session.browser.api(`${tokens}/${encodeURIComponent(made.id ?? '')}`, {
       method: 'DELETE',
-      headers,
     });
     await revoked.arrayBuffer();
     assert.equal(revoked.status, 204, 'the test token is revoked');
   }
-}
-
-/** Runs a cell that must succeed and returns what it wrote to stdout. */
-async function stdoutOf(session: KernelSession, code: string): Promise<string> {
-  let stdout = '';
-  let status = '';
-  for await (const event of session.execute(code)) {
-    if (event.kind === 'output' && event.output.type === 'stream' && event.output.name === 'stdout')
-      stdout += event.output.text;
-    if (event.kind === 'output' && event.output.type === 'error') stdout += `[${event.output.ename}]`;
-    if (event.kind === 'done') status = event.status;
-  }
-  assert.equal(status, 'ok', stdout);
-  return stdout;
 }
 
 function signalGroup(signal: NodeJS.Signals): void {

@@ -2,7 +2,7 @@
 // their outputs (which VS Code renders in a webview, two iframes deep).
 import type { BrowserContext, FrameLocator, Locator, Page } from 'playwright-core';
 
-import { answerDialogs, runCommand, screenshot } from './workbench';
+import { answerDialogs, escapeRegExp, runCommand, screenshot } from './workbench';
 
 export const VIEW_TITLES = { mine: 'My Notebooks', team: 'Team', supported: 'Supported' } as const;
 export type ViewKey = keyof typeof VIEW_TITLES;
@@ -169,8 +169,4 @@ export async function runAll(page: Page): Promise<void> {
     .locator('.notebook-toolbar-container .action-item', { hasText: /^\s*Run All\s*$/ })
     .first()
     .click();
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -99,7 +99,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 10_000):
   await page.keyboard.type(title);
   // The palette sorts fuzzy matches its own way ("View: Close Editor" comes after "View: Close All Editor
   // Groups"): pick the row whose label is exactly the title.
-  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  const exact = new RegExp(`^${escapeRegExp(title)}$`);
   const row = widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) });
   await row.first().click({ timeout: timeoutMs });
 }
@@ -132,4 +132,9 @@ export async function answerDialogs(page: Page, buttons: string[], done: Promise
     }
     await page.waitForTimeout(200);
   }
+}
+
+/** `text` as a regular expression that matches it literally. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -86,6 +86,17 @@ export class HubBrowser {
     throw new Error(`more than ${options.maxSteps ?? 15} redirects: ${trail.join(' → ')}`);
   }
 
+  /**
+   * A hub API call with the logged-in browser session's cookie, as the hub's own pages make it: 4.1+ wants
+   * the `_xsrf` cookie's value in X-XSRFToken for cookie-authenticated API requests.
+   */
+  async api(apiPath: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    const xsrf = this.cookies.get('_xsrf');
+    if (xsrf) headers.set('X-XSRFToken', xsrf);
+    return this.request(`${this.hubUrl}/hub/api/${apiPath}`, { ...init, headers });
+  }
+
   private async request(url: string, init: RequestInit = {}): Promise<Response> {
     const sameHub = url.startsWith(this.hubUrl);
     const headers = new Headers(init.headers);
