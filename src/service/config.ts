@@ -16,6 +16,15 @@ export interface ServiceConfig {
   port: number;
   oauth: OAuthSettings;
   catalog: CatalogSettings;
+  signInLimits: SignInLimits;
+}
+
+/** How hard one client may push the sign-in endpoints. */
+export interface SignInLimits {
+  /** `HUB_NOTEBOOKS_SIGN_IN_RATE_LIMIT`: requests a minute per client to each of auth/start and auth/token. */
+  perMinute: number;
+  /** `HUB_NOTEBOOKS_TRUSTED_PROXIES`: how many proxies in front append to X-Forwarded-For (JupyterHub's: 1). */
+  trustedProxies: number;
 }
 
 /** Where the team's notebooks and the supported store live, and who sees or maintains what. */
@@ -44,8 +53,12 @@ export interface OAuthSettings {
   authorizeUrl: string;
   /** The hub's token endpoint as the service reaches it (`JUPYTERHUB_API_URL/oauth2/token`). */
   tokenUrl: string;
-  /** The hub's public URL when JupyterHub says (`JUPYTERHUB_PUBLIC_HUB_URL`), else derived per request. */
-  publicHubUrl: string | undefined;
+  /**
+   * The hub's public URL, reported to the extension as `hub_url`: `JUPYTERHUB_PUBLIC_HUB_URL` without its
+   * `hub/` (JupyterHub 4.1+ sets it from `public_url`), else `JUPYTERHUB_HOST` and the base URL, else just the
+   * base URL. Never taken from a request's headers, which the client writes.
+   */
+  publicHubUrl: string;
   /** `HUB_NOTEBOOKS_EXTENSION_ID`: the extension allowed behind editor URI schemes. */
   extensionId: string;
   /** `HUB_NOTEBOOKS_ALLOWED_REDIRECT_ORIGINS`: extra https origins for web or remote VS Code. */
@@ -100,6 +113,8 @@ const envSchema = z.object({
   HUB_NOTEBOOKS_MAINTAINER_GROUPS: z.string().default('notebook-maintainers'),
   HUB_NOTEBOOKS_AUTH_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(10),
   HUB_NOTEBOOKS_INDEX_MAX_AGE_SECONDS: z.coerce.number().min(0).max(3600).default(2),
+  HUB_NOTEBOOKS_SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+  HUB_NOTEBOOKS_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(1),
 });
 
 /** Reads and checks the environment; the error names each missing or malformed variable, never its value. */
@@ -128,7 +143,9 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
       callbackUrl: e.JUPYTERHUB_OAUTH_CALLBACK_URL || `${prefix}oauth_callback`,
       authorizeUrl: `${e.JUPYTERHUB_HOST}${withSlash(e.JUPYTERHUB_BASE_URL)}hub/api/oauth2/authorize`,
       tokenUrl: `${apiUrl}oauth2/token`,
-      publicHubUrl: e.JUPYTERHUB_PUBLIC_HUB_URL || undefined,
+      publicHubUrl: e.JUPYTERHUB_PUBLIC_HUB_URL
+        ? withSlash(e.JUPYTERHUB_PUBLIC_HUB_URL).replace(/hub\/$/, '')
+        : `${e.JUPYTERHUB_HOST}${withSlash(e.JUPYTERHUB_BASE_URL)}`,
       extensionId: e.HUB_NOTEBOOKS_EXTENSION_ID,
       allowedRedirectOrigins: parseAllowedOrigins(e.HUB_NOTEBOOKS_ALLOWED_REDIRECT_ORIGINS),
       tokenExpiresInSeconds: e.HUB_NOTEBOOKS_TOKEN_EXPIRES_IN,
@@ -144,6 +161,10 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
       maintainerGroups: splitList(e.HUB_NOTEBOOKS_MAINTAINER_GROUPS),
       authCacheMs: e.HUB_NOTEBOOKS_AUTH_CACHE_SECONDS * 1000,
       indexMaxAgeMs: e.HUB_NOTEBOOKS_INDEX_MAX_AGE_SECONDS * 1000,
+    },
+    signInLimits: {
+      perMinute: e.HUB_NOTEBOOKS_SIGN_IN_RATE_LIMIT,
+      trustedProxies: e.HUB_NOTEBOOKS_TRUSTED_PROXIES,
     },
   };
 }

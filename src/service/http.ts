@@ -1,4 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJson } from '../core/json';
+
+/** Small request bodies are flat records of strings; a little nesting is tolerated and ignored, no more. */
+const MAX_BODY_JSON_DEPTH = 8;
 
 /** A client error the service answers with a JSON body `{error, message}` (or a page, for browsers). */
 export class RequestError extends Error {
@@ -6,6 +10,8 @@ export class RequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For 429 and 503: sent as `Retry-After`. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'RequestError';
@@ -45,12 +51,12 @@ export async function readSmallBody(req: IncomingMessage, maxBytes: number): Pro
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim();
   if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
   if (text.trim() === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new RequestError(400, 'invalid_request', 'The request body is not valid JSON.');
+  const result = parseJson(text, MAX_BODY_JSON_DEPTH);
+  if (!result.ok) {
+    const why = /nests/.test(result.reason) ? ` ${result.reason}` : '';
+    throw new RequestError(400, 'invalid_request', `The request body is not valid JSON.${why}`);
   }
+  const parsed = result.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new RequestError(400, 'invalid_request', 'The request body must be a JSON object.');
   }
@@ -70,7 +76,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(JSON.stringify(body));
 }
 
-/** A self-contained page: no scripts, no outside resources, no referrer, never cached. */
+/** A self-contained page: no scripts, no outside resources, no referrer, never cached, never framed. */
 export function sendHtml(
   res: ServerResponse,
   status: number,
@@ -82,7 +88,9 @@ export function sendHtml(
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
     'Referrer-Policy': 'no-referrer',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+    // frame-ancestors for current browsers, X-Frame-Options for older ones: no page of ours is clickjackable.
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
   });
   res.end(

@@ -1,36 +1,61 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Logger } from '../core/logger';
 import { CatalogApi } from './api/catalogApi';
+import { buildOpenApiDocument } from './api/openapi';
+import { OPERATIONS, type HealthReport } from './api/operations';
 import { SignInBroker } from './auth/broker';
 import type { ServiceConfig } from './config';
 import { RequestError, pathOf, sendJson } from './http';
+import { Router } from './router';
 import { createSupportedRoutes } from './supported';
 import { createTeamRoutes } from './team';
 
-/** What the service reports about itself at `GET {prefix}health`. */
-export interface HealthReport {
-  status: 'ok';
-  service: string;
-  version: string;
-}
+export type { HealthReport } from './api/operations';
 
 /**
- * Builds the service's HTTP server: the health check, and the sign-in broker under `auth/` and
- * `oauth_callback`. The catalog mounts further routes here. Logs name the path, never the query.
+ * Builds the service's HTTP server: every operation of api/operations.ts (the health check, the OpenAPI
+ * document, the sign-in broker and the catalog) through one router. Logs name the path, never the query.
  */
 export function createServiceServer(config: ServiceConfig, version: string, log: Logger): Server {
-  const broker = new SignInBroker(config, log);
   const catalog = new CatalogApi(config, log, [
     createTeamRoutes(config, log),
     createSupportedRoutes(config, log),
   ]);
+  const broker = new SignInBroker(config, log, (token) => catalog.forget(token));
+  const document = JSON.stringify(buildOpenApiDocument(OPERATIONS, { version, prefix: config.prefix }));
+  const router = new Router(
+    OPERATIONS,
+    {
+      getHealth: ({ res }) => {
+        const report: HealthReport = { status: 'ok', service: config.name, version };
+        sendJson(res, 200, report);
+      },
+      getOpenApi: ({ res }) => {
+        res.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Cache-Control': 'no-cache',
+        });
+        res.end(document);
+      },
+      ...broker.handlers(),
+      ...catalog.handlers(),
+    },
+    (req) => catalog.authenticate(req),
+    log,
+  );
   const server = createServer((req, res) => {
     const started = Date.now();
     res.on('finish', () =>
       log.info(`${req.method ?? '?'} ${pathOf(req)} → ${res.statusCode} (${Date.now() - started} ms)`),
     );
-    route(config, version, broker, catalog, req, res).catch((err: unknown) => {
-      log.error(err instanceof Error ? err : String(err));
+    const path = pathOf(req);
+    const answer = path.startsWith(config.prefix)
+      ? router.handle(path.slice(config.prefix.length), req, res)
+      : Promise.reject(new RequestError(404, 'not_found', `Not under ${config.prefix}`));
+    answer.catch((err: unknown) => {
+      if (err instanceof RequestError)
+        log.info(`${req.method ?? '?'} ${path} refused: ${err.status} ${err.code}`);
+      else log.error(err instanceof Error ? err : String(err));
       if (res.headersSent) {
         res.destroy();
         return;
@@ -47,28 +72,4 @@ export function createServiceServer(config: ServiceConfig, version: string, log:
   });
   server.on('close', () => catalog.close());
   return server;
-}
-
-async function route(
-  config: ServiceConfig,
-  version: string,
-  broker: SignInBroker,
-  catalog: CatalogApi,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  const path = pathOf(req);
-  if (!path.startsWith(config.prefix)) {
-    sendJson(res, 404, { error: 'not_found', message: `Not under ${config.prefix}` });
-    return;
-  }
-  const sub = path.slice(config.prefix.length);
-  if (sub === 'health' && (req.method === 'GET' || req.method === 'HEAD')) {
-    const report: HealthReport = { status: 'ok', service: config.name, version };
-    sendJson(res, 200, report);
-    return;
-  }
-  if (await broker.handle(sub, req, res)) return;
-  if (await catalog.handle(sub, req, res)) return;
-  sendJson(res, 404, { error: 'not_found', message: `No such endpoint: ${path}` });
 }

@@ -107,22 +107,28 @@ before(async () => {
 });
 
 after(async () => {
-  await wb?.close();
-  await cs?.stop();
-  if (aliceToken)
-    await adminClient(hub)
-      .revokeToken('alice', aliceToken.id)
-      .catch(() => undefined);
-  if (hub)
-    await adminClient(hub)
-      .stopServer('alice')
-      .catch(() => undefined);
-  await hub?.stop();
-  for (const file of CREATED) fs.rmSync(file, { force: true });
-  // Saves through her server leave jupyter_server checkpoints behind.
-  const checkpoints = '/home/alice/.ipynb_checkpoints';
-  for (const name of fs.existsSync(checkpoints) ? fs.readdirSync(checkpoints) : [])
-    if (name.includes(ID)) fs.rmSync(path.join(checkpoints, name), { force: true });
+  try {
+    await wb?.close();
+    await cs?.stop();
+    if (aliceToken)
+      await adminClient(hub)
+        .revokeToken('alice', aliceToken.id)
+        .catch(() => undefined);
+    if (hub)
+      await adminClient(hub)
+        .stopServer('alice')
+        .catch(() => undefined);
+    await hub?.stop();
+  } finally {
+    // Even when stopping something failed: the notebooks this file made must not stay in the demo homes.
+    for (const file of CREATED) fs.rmSync(file, { force: true });
+    // Saves through her server leave jupyter_server checkpoints behind.
+    for (const home of ['/home/alice', '/home/bob']) {
+      const checkpoints = path.join(home, '.ipynb_checkpoints');
+      for (const name of fs.existsSync(checkpoints) ? fs.readdirSync(checkpoints) : [])
+        if (name.includes(ID)) fs.rmSync(path.join(checkpoints, name), { force: true });
+    }
+  }
 });
 
 // ---------------------------------------------------------------------------------------------------------

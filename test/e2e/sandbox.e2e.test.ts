@@ -23,7 +23,7 @@ import { extensionTokenScopes } from '../../src/service/config';
 import { DEMO_USERS, REPO_ROOT, SERVICE_NAME, TEAM_API_KEY, type DemoUser } from '../hub/harness';
 import { descendants, isAlive, readCmdline, terminate, type ProcRef } from '../hub/procs';
 import { SANDBOX_VERSIONS, sandboxSupportedNotebooks } from '../hub/seedCatalog';
-import { stdoutOf } from '../integration/support/kernels';
+import { runToEnd, stdoutOf } from '../integration/support/kernels';
 import { HubBrowser } from '../integration/support/hubBrowser';
 import { EXTENSION_ID } from './harness/codeServer';
 
@@ -159,7 +159,7 @@ test('the catalog lists the demo supported notebooks with three versions each; h
   assert.equal(fs.statSync(file).uid, fs.statSync('/home/alice').uid, 'alice owns it');
 });
 
-test("welcome.ipynb runs on alice's hub server, as alice, and sees TEAM_API_KEY without printing it", async () => {
+test("welcome.ipynb runs on alice's hub server, as alice, sees TEAM_API_KEY without printing it, and draws a PNG chart", async () => {
   const notebook = parseNotebook(fs.readFileSync('/home/alice/welcome.ipynb', 'utf8'));
   assert.ok(notebook.ok);
   const cells = notebook.notebook.cells
@@ -170,13 +170,25 @@ test("welcome.ipynb runs on alice's hub server, as alice, and sees TEAM_API_KEY 
     const kernels = createKernelClient({ transport, user: 'alice', getToken });
     const { session } = await kernels.openSession({ path: 'alice/welcome.ipynb', kernelName: 'python3' });
     try {
+      const printing = cells.slice(0, -1);
+      const chart = cells.at(-1) ?? '';
       const out: string[] = [];
-      for (const code of cells) out.push(await stdoutOf(session, code));
+      for (const code of printing) out.push(await stdoutOf(session, code));
       const [where = '', secret = '', example = ''] = out;
       assert.match(where, /^alice \S+ \/home\/alice\n$/, 'the user, host and folder the kernel runs in');
       assert.match(secret, /^TEAM_API_KEY is set \(\d+ characters\)\n$/);
       assert.ok(!out.join('').includes(TEAM_API_KEY), 'the value is never printed');
       assert.equal(example, '[1, 4, 9, 16, 25] 55\n');
+      // The last cell draws a chart of a small pandas DataFrame with matplotlib: one PNG image, no error.
+      assert.match(chart, /import pandas[^]*plt\.show\(\)/, 'the last cell is the chart');
+      const drawn = await runToEnd(session.execute(chart));
+      assert.equal(drawn.done.status, 'ok', JSON.stringify(drawn.outputs).slice(0, 2000));
+      const images = drawn.outputs.flatMap((o) =>
+        o.type === 'display_data' && 'image/png' in o.data ? [o.data['image/png']] : [],
+      );
+      assert.equal(images.length, 1, `one image/png display: ${JSON.stringify(drawn.outputs).slice(0, 500)}`);
+      const png = Buffer.from(String(images[0]), 'base64');
+      assert.equal(png.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'a PNG, by its signature');
     } finally {
       // The kernel and the server stay up: Ctrl-C, next, must stop them too.
       session.dispose();

@@ -30,18 +30,29 @@ require_root() {
   fi
 }
 
+# True when dpkg has PKG fully installed. dpkg -s succeeds for removed-but-configured packages too, so this
+# checks the status line. The output is captured first: under pipefail, `dpkg-query | grep -q` fails whenever
+# grep exits at its match while dpkg-query still writes (it dies of SIGPIPE).
+dpkg_installed() {
+  local status
+  status="$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" || return 1
+  [[ $status == 'install ok installed' ]]
+}
+
 install_apt_packages() {
   local missing=() pkg
   for pkg in "${APT_PACKAGES[@]}"; do
-    # dpkg -s succeeds for removed-but-configured packages too, so check the status line.
-    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
-      missing+=("$pkg")
-    fi
+    dpkg_installed "$pkg" || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return
   log "apt: installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Every e2e test needs both (Chromium drives code-server, which cannot build without libkrb5-dev), in CI
+  # and on a developer's machine alike, so a failure here is an error everywhere.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
+    echo "[e2e-setup] ERROR: apt-get install ${missing[*]} failed (its errors are above): the e2e tests need them" >&2
+    exit 1
+  }
 }
 
 # The tool dir's own package.json pins code-server and approves the two install scripts npm sees (npm 11 only
@@ -102,4 +113,7 @@ main() {
   log "ready: code-server $CODE_SERVER_VERSION in $CODE_SERVER_DIR, $(/usr/bin/chromium --version 2>/dev/null)"
 }
 
-main "$@"
+# Tests may source this file to call its functions; only running it installs anything.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi

@@ -130,6 +130,9 @@ export function writeSettings(
     HUB_NOTEBOOKS_MAINTAINER_GROUPS: MAINTAINER_GROUP,
     // Tests change files and expect the next request to see it.
     HUB_NOTEBOOKS_INDEX_MAX_AGE_SECONDS: '0',
+    // Every sign-in of a test run comes from 127.0.0.1 through the proxy, dozens a minute; the rate-limit
+    // test floods from another loopback address, and the fuzzer's flood only ever gets 429 answers.
+    HUB_NOTEBOOKS_SIGN_IN_RATE_LIMIT: '200',
     ...extraServiceEnv,
   };
   // Lets coverage tools see the managed service too.

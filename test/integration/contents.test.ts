@@ -58,7 +58,15 @@ before(async () => {
 });
 
 after(async () => {
-  for (const dir of [HOME, path.join(HOME, '.ipynb_checkpoints'), '/home/bob']) {
+  // jupyter_server moves deleted files to the trash (delete_to_trash), and saves leave checkpoints.
+  const trash = path.join(HOME, '.local/share/Trash');
+  for (const dir of [
+    HOME,
+    path.join(HOME, '.ipynb_checkpoints'),
+    `${trash}/files`,
+    `${trash}/info`,
+    '/home/bob',
+  ]) {
     for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
       if (name.startsWith(PREFIX)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
     }

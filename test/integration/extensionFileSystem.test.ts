@@ -63,6 +63,10 @@ beforeEach(async () => {
 after(async () => {
   world?.dispose();
   for (const file of created) fs.rmSync(file, { force: true });
+  // Saves through her server leave jupyter_server checkpoints behind, named after the file.
+  const checkpoints = '/home/alice/.ipynb_checkpoints';
+  for (const name of fs.existsSync(checkpoints) ? fs.readdirSync(checkpoints) : [])
+    if (name.startsWith(`hnb-fs-${run}-`)) fs.rmSync(`${checkpoints}/${name}`, { force: true });
   const admin = adminClient(hub);
   // Leave the hub as the next file expects it: alice's server stopped (this file starts it).
   await admin.stopServer('alice');

@@ -289,9 +289,9 @@ test('11. the service restarted between start and callback: a clean "start again
 });
 
 test('12. oversized and garbled queries and bodies are refused', async () => {
-  const long = await get(startQuery({ state: 'x'.repeat(5000) }));
+  const long = await get(startQuery({ state: 'x'.repeat(9000) }));
   assert.equal(long.status, 414);
-  const longCallback = await get(`oauth_callback?state=${'y'.repeat(5000)}`);
+  const longCallback = await get(`oauth_callback?state=${'y'.repeat(9000)}`);
   assert.equal(longCallback.status, 414);
   const garbled = await get('auth/start?%E0%A4%A&&==&code_challenge=%zz');
   assert.equal(garbled.status, 400);

@@ -21,3 +21,12 @@ test('the harness loads that snippet rather than a copy of its own', () => {
   const settings = fs.readFileSync(path.join(root, 'test', 'hub', 'settings.ts'), 'utf8');
   assert.match(settings, /'docs', 'jupyterhub_config\.hub-notebooks\.py'/);
 });
+
+test("every setting the service reads from its environment is in the operator's guide", () => {
+  const config = fs.readFileSync(path.join(root, 'src', 'service', 'config.ts'), 'utf8');
+  const guide = fs.readFileSync(path.join(root, 'docs', 'operators.md'), 'utf8');
+  const names = new Set(config.match(/\b(?:JUPYTERHUB|HUB_NOTEBOOKS)_[A-Z_]+(?=:\s*z\.)/g) ?? []);
+  assert.ok(names.size >= 20, `found only ${names.size} settings in config.ts`);
+  const missing = [...names].filter((name) => !guide.includes(`\`${name}\``));
+  assert.deepEqual(missing, [], 'settings missing from docs/operators.md');
+});

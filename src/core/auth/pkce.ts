@@ -22,12 +22,18 @@ export function createState(): string {
   return randomState();
 }
 
-/** RFC 7636 §4.1: 43 to 128 characters from the unreserved set. */
-export function isWellFormedVerifier(value: string): boolean {
-  return /^[A-Za-z0-9\-._~]{43,128}$/.test(value);
-}
+/** RFC 7636 §4.1: a verifier is 43 to 128 characters from the unreserved set. */
+export const PKCE_VERIFIER_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 /** An S256 challenge is 43 base64url characters (a SHA-256 digest without padding). */
+export const PKCE_CHALLENGE_PATTERN = /^[A-Za-z0-9\-_]{43}$/;
+
+/** True for a verifier of PKCE_VERIFIER_PATTERN. */
+export function isWellFormedVerifier(value: string): boolean {
+  return PKCE_VERIFIER_PATTERN.test(value);
+}
+
+/** True for a challenge of PKCE_CHALLENGE_PATTERN. */
 export function isWellFormedChallenge(value: string): boolean {
-  return /^[A-Za-z0-9\-_]{43}$/.test(value);
+  return PKCE_CHALLENGE_PATTERN.test(value);
 }

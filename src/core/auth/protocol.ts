@@ -30,8 +30,17 @@ export const HANDOFF_TTL_MS = 60_000;
 /** The path the extension's URI handler and loopback receiver listen on. */
 export const CALLBACK_PATH = '/auth-callback';
 
-/** The longest query string either side accepts; anything longer is garbage or an attack. */
-export const MAX_QUERY_LENGTH = 4096;
+/**
+ * The longest query string either side accepts; anything longer is garbage or an attack. It leaves room for
+ * the longest parameters the broker's schemas allow, each percent-encoded three times over.
+ */
+export const MAX_QUERY_LENGTH = 8192;
+
+/** The extension's `state` for a sign-in: printable ASCII, 8 to 512 characters. */
+export const CLIENT_STATE_PATTERN = /^[\x21-\x7e]{8,512}$/;
+
+/** Redirect URIs are ASCII (RFC 3986) and short; the allowlist in redirectUri.ts decides which are accepted. */
+export const MAX_REDIRECT_URI_LENGTH = 1024;
 
 /** `POST {prefix}auth/token` → 200: a hub API token minted for this sign-in alone. */
 export const tokenGrantSchema = z.object({

@@ -49,9 +49,11 @@ export const MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024;
 
 /**
  * Versions of supported notebooks are semantic versions `MAJOR.MINOR.PATCH` (digits only, no pre-release).
- * They are immutable, and each new one must be greater than every version already published.
+ * They are immutable, and each new one must be greater than every version already published. Digits are
+ * `[0-9]`, not `\d`: the OpenAPI document hands this pattern to tools in Python, where `\d` matches other
+ * scripts' digits too.
  */
-export const VERSION_PATTERN = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/;
+export const VERSION_PATTERN = /^(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})$/;
 
 /** Names of supported notebooks: lower-case letters, digits, `-`, `_` and `.`, starting with a letter or digit. */
 export const SUPPORTED_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;

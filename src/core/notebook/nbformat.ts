@@ -5,6 +5,8 @@
  * are, so a parsed notebook serialises back without losing anything.
  */
 
+import { MAX_NOTEBOOK_JSON_DEPTH, parseJson } from '../json';
+
 /** One cell of an nbformat 4 notebook; fields beyond these are preserved untouched. */
 export interface NotebookCell {
   cell_type: string;
@@ -44,13 +46,9 @@ export function parseNotebook(bytes: Uint8Array | string): ParseNotebookResult {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') return { ok: false, reason: 'The file is empty.' };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    return { ok: false, reason: `The file is not valid JSON (${detail}).` };
-  }
+  const parsed = parseJson(text, MAX_NOTEBOOK_JSON_DEPTH);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason.replace(/^The (JSON|text)/, 'The file') };
+  const json = parsed.value;
   const reason = shapeProblem(json);
   return reason === undefined ? { ok: true, notebook: json as Notebook } : { ok: false, reason };
 }

@@ -35,13 +35,25 @@ export class CallerAuth {
     if (!token) {
       throw new RequestError(401, 'unauthorized', 'Send your hub token in the Authorization header.');
     }
-    const key = crypto.createHash('sha256').update(token).digest('hex');
+    const key = cacheKey(token);
     const hit = this.cache.get(key);
     if (hit && hit.expires > this.now()) return hit.caller;
-    const caller = await this.check(token, signal);
+    let caller: Caller;
+    try {
+      caller = await this.check(token, signal);
+    } catch (err) {
+      // A refusal ends whatever an earlier answer vouched for, even one a concurrent request just cached.
+      if (err instanceof RequestError && (err.status === 401 || err.status === 403)) this.cache.delete(key);
+      throw err;
+    }
     this.prune();
     this.cache.set(key, { caller, expires: this.now() + this.config.catalog.authCacheMs });
     return caller;
+  }
+
+  /** Forgets a token at once, so a revoked token is refused on its very next request, not when the cache expires. */
+  forget(token: string): void {
+    this.cache.delete(cacheKey(token));
   }
 
   private async check(token: string, signal?: AbortSignal): Promise<Caller> {
@@ -90,9 +102,14 @@ export class CallerAuth {
   }
 }
 
-/** Whether token scopes include access to the service: `access:services`, or the one for this service. */
+/**
+ * Whether token scopes include access to the service: `access:services`, or the one for this service. Nothing
+ * else counts: in JupyterHub `admin:services` manages service definitions and does not include access.
+ */
 export function grantsAccess(scopes: readonly string[], service: string): boolean {
-  return scopes.some(
-    (s) => s === 'access:services' || s === `access:services!service=${service}` || s === 'admin:services',
-  );
+  return scopes.some((s) => s === 'access:services' || s === `access:services!service=${service}`);
+}
+
+function cacheKey(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
 }

@@ -1,19 +1,15 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  CATALOG_ROUTES,
-  MAX_QUERY_LENGTH_CATALOG,
-  type MeResponse,
-  type SearchResponse,
-} from '../../core/catalog/protocol';
+import type { IncomingMessage } from 'node:http';
+import type { MeResponse, SearchResponse } from '../../core/catalog/protocol';
 import type { Logger } from '../../core/logger';
 import type { ServiceConfig } from '../config';
-import { RequestError, queryOf, sendJson } from '../http';
+import { RequestError, sendJson } from '../http';
 import { CallerAuth } from './callerAuth';
-import type { ApiRoutes } from './routes';
+import { callerOf, type Handlers } from './operation';
+import type { ApiRoutes, Caller } from './routes';
 
 /**
- * Everything under `{prefix}api/`: authenticates the caller once, answers `me` and `search` itself, and hands
- * the rest to its parts (the team catalog and the supported store).
+ * Everything under `{prefix}api/`: the caller's authentication (the router asks it before every catalog
+ * operation), `me` and `search`, and the operations of its parts (the team catalog and the supported store).
  */
 export class CatalogApi {
   private readonly auth: CallerAuth;
@@ -26,25 +22,34 @@ export class CatalogApi {
     this.auth = new CallerAuth(config, log);
   }
 
-  /** Returns false when `sub` is not under `api/`. */
-  async handle(sub: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    if (sub !== 'api' && !sub.startsWith('api/')) return false;
-    const caller = await this.auth.authenticate(req);
-    if (sub === CATALOG_ROUTES.me && req.method === 'GET') {
-      const me: MeResponse = { name: caller.name, groups: caller.groups, maintainer: caller.maintainer };
-      sendJson(res, 200, me);
-      return true;
-    }
-    if (sub === CATALOG_ROUTES.search && req.method === 'GET') {
-      const query = (queryOf(req, MAX_QUERY_LENGTH_CATALOG).get('q') ?? '').trim();
-      if (query === '') throw new RequestError(400, 'invalid_request', 'Give a search text in `q`.');
-      const hits = (await Promise.all(this.parts.map((p) => p.search(query, caller)))).flat();
-      const body: SearchResponse = { hits };
-      sendJson(res, 200, body);
-      return true;
-    }
-    for (const part of this.parts) if (await part.handle(sub, req, res, caller)) return true;
-    throw new RequestError(404, 'not_found', `No such catalog endpoint: ${sub}`);
+  /** The caller a request's token belongs to, checked at the hub (and cached briefly). */
+  authenticate(req: IncomingMessage): Promise<Caller> {
+    return this.auth.authenticate(req);
+  }
+
+  /** Forgets a token that was revoked or refused, so its next request is checked at the hub again. */
+  forget(token: string): void {
+    this.auth.forget(token);
+  }
+
+  /** The catalog's operations, its parts' included, by id. */
+  handlers(): Handlers {
+    const own: Handlers = {
+      getMe: (ctx) => {
+        const caller = callerOf(ctx);
+        const me: MeResponse = { name: caller.name, groups: caller.groups, maintainer: caller.maintainer };
+        sendJson(ctx.res, 200, me);
+      },
+      search: async (ctx) => {
+        const query = (ctx.query.q ?? '').trim();
+        if (query === '') throw new RequestError(400, 'invalid_request', 'Give a search text in `q`.');
+        const caller = callerOf(ctx);
+        const hits = (await Promise.all(this.parts.map((p) => p.search(query, caller)))).flat();
+        const body: SearchResponse = { hits };
+        sendJson(ctx.res, 200, body);
+      },
+    };
+    return Object.assign({}, own, ...this.parts.map((p) => p.handlers())) as Handlers;
   }
 
   close(): void {

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   createPkcePair,
   createState,
@@ -8,7 +7,7 @@ import {
   s256,
 } from '../../core/auth/pkce';
 import {
-  AUTH_ROUTES,
+  CLIENT_STATE_PATTERN,
   MAX_QUERY_LENGTH,
   PENDING_SIGN_IN_TTL_MS,
   type TokenGrant,
@@ -16,12 +15,15 @@ import {
 import { checkRedirectUri } from '../../core/auth/redirectUri';
 import { HubAuthError, HubUnavailableError } from '../../core/hub/errors';
 import type { Logger } from '../../core/logger';
+import { grantsAccess } from '../api/callerAuth';
+import type { Handlers, RequestContext } from '../api/operation';
 import type { ServiceConfig } from '../config';
 import { RequestError, bearerOf, queryOf, readSmallBody, sendJson } from '../http';
+import { ClientLimits, clientAddress } from './clientLimits';
 import { ExpiringStore } from './expiringStore';
 import { HubOAuthClient } from './hubOAuth';
 import { HubTokens, type MintedToken } from './hubTokens';
-import { describeFailure, sendErrorPage, sendReturnPage } from './pages';
+import { describeFailure, sendReturnPage } from './pages';
 
 /** One sign-in between `auth/start` and the hub's callback, keyed by the service's own `state`. */
 interface PendingSignIn {
@@ -40,8 +42,9 @@ interface Handoff {
 }
 
 const MAX_PENDING = 10_000;
+/** One client's sign-ins waiting at the hub at once; its oldest goes first, nobody else's. */
+const MAX_PENDING_PER_CLIENT = 20;
 const MAX_BODY_BYTES = 8 * 1024;
-const STATE_PATTERN = /^[\x21-\x7e]{8,512}$/;
 
 /**
  * The sign-in broker: the extension is an RFC 8252 native client of this service, with PKCE, and this service
@@ -53,15 +56,28 @@ export class SignInBroker {
   private readonly handoffs: ExpiringStore<Handoff>;
   private readonly oauth: HubOAuthClient;
   private readonly tokens: HubTokens;
+  private readonly limits: ClientLimits;
 
+  /**
+   * `onTokenEnded` hears of every token the broker revoked or found refused by the hub, so the catalog's
+   * cache of checked tokens can forget it at once.
+   */
   constructor(
     private readonly config: ServiceConfig,
     private readonly log: Logger,
+    private readonly onTokenEnded: (token: string) => void = () => undefined,
     now: () => number = Date.now,
   ) {
     this.oauth = new HubOAuthClient(config.oauth, config.apiToken);
     this.tokens = new HubTokens(config, log);
-    this.pending = new ExpiringStore({ ttlMs: PENDING_SIGN_IN_TTL_MS, maxEntries: MAX_PENDING, now });
+    this.limits = new ClientLimits(config.signInLimits.perMinute);
+    this.pending = new ExpiringStore({
+      ttlMs: PENDING_SIGN_IN_TTL_MS,
+      maxEntries: MAX_PENDING,
+      maxPerGroup: MAX_PENDING_PER_CLIENT,
+      whenFull: 'refuse',
+      now,
+    });
     this.handoffs = new ExpiringStore<Handoff>({
       ttlMs: config.oauth.handoffTtlMs,
       maxEntries: MAX_PENDING,
@@ -74,50 +90,32 @@ export class SignInBroker {
     setInterval(() => this.handoffs.sweep(), 5_000).unref();
   }
 
-  /** Routes `auth/*` and `oauth_callback`; returns false for paths that are not the broker's. */
-  async handle(sub: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const route = `${req.method ?? ''} ${sub}`;
-    try {
-      switch (route) {
-        case `GET ${AUTH_ROUTES.start}`:
-          await this.start(req, res);
-          return true;
-        case `GET ${AUTH_ROUTES.callback}`:
-          await this.callback(req, res);
-          return true;
-        case `POST ${AUTH_ROUTES.token}`:
-          await this.redeem(req, res);
-          return true;
-        case `POST ${AUTH_ROUTES.revoke}`:
-          await this.revoke(req, res);
-          return true;
-        default:
-          return false;
-      }
-    } catch (err) {
-      if (!(err instanceof RequestError)) throw err;
-      this.log.info(`${route}: refused (${err.code}): ${err.message}`);
-      if (req.method === 'GET') sendErrorPage(res, err);
-      else sendJson(res, err.status, { error: err.code, message: err.message });
-      return true;
-    }
+  /** The broker's operations (auth/operations.ts), by id. */
+  handlers(): Handlers {
+    return {
+      startSignIn: (ctx) => this.start(ctx),
+      finishSignIn: (ctx) => this.callback(ctx),
+      redeemHandoff: (ctx) => this.redeem(ctx),
+      revokeToken: (ctx) => this.revoke(ctx),
+    };
   }
 
   /** `GET auth/start`: checks the extension's request, remembers it, sends the browser to the hub. */
-  private async start(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const q = queryOf(req, MAX_QUERY_LENGTH);
-    const challenge = q.get('code_challenge') ?? '';
-    const clientState = q.get('state') ?? '';
-    if (q.get('code_challenge_method') !== 'S256') {
+  private async start({ req, res, query }: RequestContext): Promise<void> {
+    const client = clientAddress(req, this.config.signInLimits.trustedProxies);
+    await this.limits.take('start', client);
+    const challenge = query.code_challenge ?? '';
+    const clientState = query.state ?? '';
+    if (query.code_challenge_method !== 'S256') {
       throw new RequestError(400, 'invalid_request', 'code_challenge_method must be S256.');
     }
     if (!isWellFormedChallenge(challenge)) {
       throw new RequestError(400, 'invalid_request', 'code_challenge is missing or malformed.');
     }
-    if (!STATE_PATTERN.test(clientState)) {
+    if (!CLIENT_STATE_PATTERN.test(clientState)) {
       throw new RequestError(400, 'invalid_request', 'state is missing or malformed.');
     }
-    const redirect = checkRedirectUri(q.get('redirect_uri') ?? '', {
+    const redirect = checkRedirectUri(query.redirect_uri ?? '', {
       extensionId: this.config.oauth.extensionId,
       allowedOrigins: this.config.oauth.allowedRedirectOrigins,
     });
@@ -125,12 +123,27 @@ export class SignInBroker {
     this.log.trace(`auth/start: request well-formed; ${this.pending.size} sign-ins pending`);
     const hubPkce = await createPkcePair();
     const state = createState();
-    this.pending.set(state, {
-      clientChallenge: challenge,
-      clientState,
-      redirectUri: redirect.url.href,
-      hubVerifier: hubPkce.verifier,
-    });
+    const stored = this.pending.set(
+      state,
+      {
+        clientChallenge: challenge,
+        clientState,
+        redirectUri: redirect.url.href,
+        hubVerifier: hubPkce.verifier,
+      },
+      client,
+    );
+    if (!stored) {
+      this.log.warn(
+        `auth/start: ${MAX_PENDING} sign-ins are pending at once; refusing new ones until some end`,
+      );
+      throw new RequestError(
+        503,
+        'temporarily_unavailable',
+        'Too many sign-ins are waiting at the hub right now. Try again in a few minutes.',
+        60,
+      );
+    }
     this.log.info(`sign-in started (return to ${redirect.url.protocol}//${redirect.url.hostname})`);
     const location = this.oauth.authorizeUrl({
       state,
@@ -142,7 +155,8 @@ export class SignInBroker {
   }
 
   /** `GET oauth_callback`: the hub is done with the browser; exchange, mint, hand off. */
-  private async callback(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async callback({ req, res }: RequestContext): Promise<void> {
+    // The whole query, not just the checked fields: the OAuth client reads the hub's answer from it.
     const q = queryOf(req, MAX_QUERY_LENGTH);
     const state = q.get('state');
     if (!state) {
@@ -200,7 +214,8 @@ export class SignInBroker {
   }
 
   /** `POST auth/token {code, code_verifier}`: the one redemption of a handoff code. */
-  private async redeem(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async redeem({ req, res }: RequestContext): Promise<void> {
+    await this.limits.take('token', clientAddress(req, this.config.signInLimits.trustedProxies));
     const body = await readSmallBody(req, MAX_BODY_BYTES);
     const code = body.code ?? '';
     const verifier = body.code_verifier ?? '';
@@ -238,7 +253,7 @@ export class SignInBroker {
       expires_at: m.expiresAt,
       user: m.user,
       scopes: m.scopes,
-      hub_url: this.publicHubUrl(req),
+      hub_url: this.config.oauth.publicHubUrl,
     };
     // The secret is delivered once; only what revocation needs stays in memory.
     m.token = '';
@@ -247,7 +262,7 @@ export class SignInBroker {
   }
 
   /** `POST auth/revoke {token_id}` with `Authorization: token X`: the caller revokes its own token. */
-  private async revoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async revoke({ req, res }: RequestContext): Promise<void> {
     const token = bearerOf(req);
     if (!token)
       throw new RequestError(401, 'invalid_token', 'Send the token to revoke in the Authorization header.');
@@ -256,9 +271,19 @@ export class SignInBroker {
     try {
       me = await this.tokens.clientFor(token).getCurrentUser();
     } catch (err) {
-      if (err instanceof HubAuthError)
+      if (err instanceof HubAuthError) {
+        this.onTokenEnded(token);
         throw new RequestError(401, 'invalid_token', 'The hub no longer accepts this token.');
+      }
       throw err;
+    }
+    // Like every other use of the service, sign-out needs a token that grants access to it.
+    if (me.scopes && !grantsAccess(me.scopes, this.config.name)) {
+      throw new RequestError(
+        403,
+        'forbidden',
+        `This token does not grant access to the ${this.config.name} service.`,
+      );
     }
     const tokenId = me.token_id ?? body.token_id;
     if (!tokenId) throw new RequestError(400, 'invalid_request', 'token_id is required on this hub version.');
@@ -273,15 +298,9 @@ export class SignInBroker {
       throw new RequestError(403, 'token_mismatch', 'Only tokens this service issued can be revoked here.');
     }
     await this.tokens.revoke(me.name, tokenId);
+    this.onTokenEnded(token);
     this.log.info(`sign-out: revoked a token of ${me.name}`);
     res.writeHead(204, { 'Cache-Control': 'no-store' }).end();
-  }
-
-  private publicHubUrl(req: IncomingMessage): string {
-    if (this.config.oauth.publicHubUrl) return this.config.oauth.publicHubUrl;
-    const proto = firstHeader(req.headers['x-forwarded-proto']) ?? 'http';
-    const host = firstHeader(req.headers['x-forwarded-host']) ?? req.headers.host ?? '';
-    return `${proto}://${host}${this.config.prefix.replace(/services\/[^/]+\/$/, '')}`;
   }
 
   /** Revokes a handoff's token, logging rather than throwing: the caller's answer does not depend on it. */
@@ -299,11 +318,6 @@ export class SignInBroker {
 
 function digest(code: string): string {
   return createHash('sha256').update(code).digest('hex');
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first?.split(',')[0]?.trim() || undefined;
 }
 
 function isNetworkFailure(err: unknown): boolean {

@@ -4,8 +4,15 @@ export type Lookup<T> =
 
 export interface ExpiringStoreOptions<T> {
   ttlMs: number;
-  /** The most live entries kept; beyond it the oldest goes first, so a flood cannot exhaust memory. */
+  /** The most live entries kept, so a flood cannot exhaust memory; `whenFull` says what happens beyond. */
   maxEntries: number;
+  /**
+   * `evictOldest` (the default) makes room by expiring the oldest entry; `refuse` keeps every entry and makes
+   * `set` return false, so a flood cannot push out the entries that were there first.
+   */
+  whenFull?: 'evictOldest' | 'refuse';
+  /** The most live entries of one group (say, one client); beyond it that group's own oldest goes first. */
+  maxPerGroup?: number;
   /** How long an expired entry is remembered, so a late request gets "expired" rather than "unknown". */
   tombstoneMs?: number;
   now?: () => number;
@@ -16,6 +23,7 @@ export interface ExpiringStoreOptions<T> {
 interface Entry<T> {
   value: T;
   expiresAt: number;
+  group: string | undefined;
 }
 
 /**
@@ -25,20 +33,39 @@ interface Entry<T> {
 export class ExpiringStore<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly expired = new Map<string, Entry<T>>();
+  /** The live keys of each group, oldest first. */
+  private readonly groups = new Map<string, Set<string>>();
   private readonly now: () => number;
 
   constructor(private readonly options: ExpiringStoreOptions<T>) {
     this.now = options.now ?? Date.now;
   }
 
-  /** Stores a value under a key for the store's TTL. */
-  set(key: string, value: T): void {
+  /**
+   * Stores a value under a key for the store's TTL, in `group` when given. Returns false, storing nothing, when
+   * the store is full and refuses new entries.
+   */
+  set(key: string, value: T, group?: string): boolean {
     this.sweep();
+    this.delete(key);
+    const members = group === undefined ? undefined : this.groups.get(group);
+    const perGroup = this.options.maxPerGroup ?? Number.POSITIVE_INFINITY;
+    if (members && members.size >= perGroup) {
+      const oldest = members.values().next();
+      if (!oldest.done) this.expire(oldest.value);
+    }
     if (this.entries.size >= this.options.maxEntries) {
+      if (this.options.whenFull === 'refuse') return false;
       const oldest = this.entries.keys().next();
       if (!oldest.done) this.expire(oldest.value);
     }
-    this.entries.set(key, { value, expiresAt: this.now() + this.options.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + this.options.ttlMs, group });
+    if (group !== undefined) {
+      const set = this.groups.get(group) ?? new Set<string>();
+      set.add(key);
+      this.groups.set(group, set);
+    }
+    return true;
   }
 
   /** Looks a key up without removing it. */
@@ -52,6 +79,7 @@ export class ExpiringStore<T> {
 
   /** Removes a key for good (no tombstone, no onExpire). */
   delete(key: string): void {
+    this.leaveGroup(key);
     this.entries.delete(key);
     this.expired.delete(key);
   }
@@ -74,9 +102,18 @@ export class ExpiringStore<T> {
     }
   }
 
+  private leaveGroup(key: string): void {
+    const group = this.entries.get(key)?.group;
+    if (group === undefined) return;
+    const members = this.groups.get(group);
+    members?.delete(key);
+    if (members?.size === 0) this.groups.delete(group);
+  }
+
   private expire(key: string): void {
     const entry = this.entries.get(key);
     if (!entry) return;
+    this.leaveGroup(key);
     this.entries.delete(key);
     this.expired.set(key, entry);
     this.options.onExpire?.(entry.value);

@@ -1,14 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import {
-  CATALOG_ROUTES,
   IPYNB_MEDIA_TYPE,
   LAST_MODIFIED_HEADER,
   MAX_NOTEBOOK_BYTES,
-  MAX_QUERY_LENGTH_CATALOG,
-  SUPPORTED_NAME_PATTERN,
-  SUPPORTED_NAME_RULE,
-  VERSION_PATTERN,
-  VERSION_RULE,
   type AuditResponse,
   type SearchHit,
   type SupportedListResponse,
@@ -17,9 +11,10 @@ import {
 } from '../../core/catalog/protocol';
 import type { Logger } from '../../core/logger';
 import { parseNotebook, parseNotebookHeader, serializeNotebook, stripOutputs } from '../../core/notebook';
+import { callerOf, type Handlers, type RequestContext } from '../api/operation';
 import type { ApiRoutes, Caller } from '../api/routes';
-import { RequestError, queryOf, sendJson } from '../http';
-import { discardBody, formatBytes, readLimitedBody } from './body';
+import { RequestError, sendJson } from '../http';
+import { formatBytes, readLimitedBody } from './body';
 import { SupportedStore, SupportedStoreError } from './store';
 
 export interface SupportedRoutesOptions {
@@ -45,35 +40,16 @@ export class SupportedRoutes implements ApiRoutes {
     this.maxBytes = options.maxNotebookBytes ?? MAX_NOTEBOOK_BYTES;
   }
 
-  async handle(sub: string, req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<boolean> {
-    switch (sub) {
-      case CATALOG_ROUTES.supported:
-        allow(req, 'GET');
-        this.list(res);
-        return true;
-      case CATALOG_ROUTES.supportedVersions:
-        allow(req, 'GET');
-        this.versions(req, res);
-        return true;
-      case CATALOG_ROUTES.supportedFile:
-        allow(req, 'GET');
-        this.file(req, res);
-        return true;
-      case CATALOG_ROUTES.publish:
-        allow(req, 'PUT');
-        await this.publish(req, res, caller);
-        return true;
-      case CATALOG_ROUTES.rollback:
-        allow(req, 'POST');
-        this.rollback(req, res, caller);
-        return true;
-      case CATALOG_ROUTES.audit:
-        allow(req, 'GET');
-        this.audit(req, res);
-        return true;
-      default:
-        return false;
-    }
+  /** The supported store's operations (api/operations.ts), by id; the router has checked names and versions. */
+  handlers(): Handlers {
+    return {
+      listSupported: ({ res }) => this.list(res),
+      getSupportedVersions: ({ res, query }) => this.versions(need(query.name), res),
+      getSupportedFile: ({ res, query }) => this.file(need(query.name), query.version, res),
+      publishSupported: (ctx) => this.publish(ctx),
+      rollbackSupported: (ctx) => this.rollback(ctx),
+      getSupportedAudit: ({ res, query }) => this.audit(query.name, res),
+    };
   }
 
   /** Every term of the query, case-insensitively, in the name or header of a notebook's current version. */
@@ -118,16 +94,12 @@ export class SupportedRoutes implements ApiRoutes {
     sendJson(res, 200, body);
   }
 
-  private versions(req: IncomingMessage, res: ServerResponse): void {
-    const name = nameOf(queryOf(req, MAX_QUERY_LENGTH_CATALOG));
+  private versions(name: string, res: ServerResponse): void {
     const body: SupportedNotebook = this.opened().notebook(name) ?? notFound(name);
     sendJson(res, 200, body);
   }
 
-  private file(req: IncomingMessage, res: ServerResponse): void {
-    const query = queryOf(req, MAX_QUERY_LENGTH_CATALOG);
-    const name = nameOf(query);
-    const version = query.has('version') ? versionOf(query) : undefined;
+  private file(name: string, version: string | undefined, res: ServerResponse): void {
     const store = this.opened();
     const found = store.version(name, version) ?? notFound(name, version);
     const bytes = store.read(found);
@@ -142,19 +114,14 @@ export class SupportedRoutes implements ApiRoutes {
     res.end(bytes);
   }
 
-  private async publish(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
-    let name: string, version: string, store: SupportedStore;
-    try {
-      this.requireMaintainer(caller, 'publish');
-      const query = queryOf(req, MAX_QUERY_LENGTH_CATALOG);
-      name = nameOf(query);
-      version = versionOf(query);
-      store = this.opened();
-    } catch (err) {
-      // The refusal must reach the client through the hub's proxy, which is still sending the notebook.
-      await discardBody(req);
-      throw err;
-    }
+  private async publish(ctx: RequestContext): Promise<void> {
+    const { req, res } = ctx;
+    const caller = callerOf(ctx);
+    const name = need(ctx.query.name);
+    const version = need(ctx.query.version);
+    // A refusal here reaches the client although it is still sending: the router reads the body first.
+    this.requireMaintainer(caller, 'publish');
+    const store = this.opened();
     const body = await readLimitedBody(req, this.maxBytes, 'The notebook');
     const parsed = parseNotebook(body);
     if (!parsed.ok) throw new RequestError(400, 'invalid_notebook', parsed.reason);
@@ -177,20 +144,18 @@ export class SupportedRoutes implements ApiRoutes {
     sendJson(res, 201, published);
   }
 
-  private rollback(req: IncomingMessage, res: ServerResponse, caller: Caller): void {
+  private rollback(ctx: RequestContext): void {
+    const caller = callerOf(ctx);
     this.requireMaintainer(caller, 'roll back');
-    const query = queryOf(req, MAX_QUERY_LENGTH_CATALOG);
-    const name = nameOf(query);
-    const version = versionOf(query);
+    const name = need(ctx.query.name);
+    const version = need(ctx.query.version);
     const store = this.opened();
     const body: SupportedNotebook = storeCall(() => store.rollback(name, version, caller.name));
     this.log.info(`supported: ${caller.name} rolled ${name} back to ${version}`);
-    sendJson(res, 200, body);
+    sendJson(ctx.res, 200, body);
   }
 
-  private audit(req: IncomingMessage, res: ServerResponse): void {
-    const query = queryOf(req, MAX_QUERY_LENGTH_CATALOG);
-    const name = query.has('name') ? nameOf(query) : undefined;
+  private audit(name: string | undefined, res: ServerResponse): void {
     const store = this.opened();
     if (name !== undefined && store.version(name) === undefined) notFound(name);
     const body: AuditResponse = { events: store.audit(name) };
@@ -238,31 +203,10 @@ export function supportedRoutesFor(
   return new SupportedRoutes(() => new SupportedStore(dataDir), maintainerGroups, log, options);
 }
 
-function allow(req: IncomingMessage, method: 'GET' | 'PUT' | 'POST'): void {
-  if (req.method === method) return;
-  throw new RequestError(405, 'method_not_allowed', `Use ${method} for this catalog endpoint.`);
-}
-
-function nameOf(query: URLSearchParams): string {
-  const name = query.get('name');
-  if (name === null || name === '') {
-    throw new RequestError(400, 'invalid_name', 'Give the supported notebook’s name in `name`.');
-  }
-  if (!SUPPORTED_NAME_PATTERN.test(name)) {
-    throw new RequestError(400, 'invalid_name', SUPPORTED_NAME_RULE);
-  }
-  return name;
-}
-
-function versionOf(query: URLSearchParams): string {
-  const version = query.get('version');
-  if (version === null || version === '') {
-    throw new RequestError(400, 'invalid_version', 'Give the version in `version`, as MAJOR.MINOR.PATCH.');
-  }
-  if (!VERSION_PATTERN.test(version)) {
-    throw new RequestError(400, 'invalid_version', VERSION_RULE);
-  }
-  return version;
+/** A parameter the operation's schema requires, so the router has checked it is there. */
+function need(value: string | undefined): string {
+  if (value === undefined) throw new Error('a required parameter reached a handler unset');
+  return value;
 }
 
 function notFound(name: string, version?: string): never {

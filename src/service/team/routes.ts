@@ -1,13 +1,9 @@
-import { constants as fsConstants } from 'node:fs';
-import { lstat, open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import {
   CATALOG_ROUTES,
   IPYNB_MEDIA_TYPE,
   LAST_MODIFIED_HEADER,
-  MAX_NOTEBOOK_BYTES,
   MAX_QUERY_LENGTH_CATALOG,
   type DirectoryListing,
   type SearchHit,
@@ -17,10 +13,12 @@ import {
 import { HubError } from '../../core/hub';
 import type { Logger } from '../../core/logger';
 import { parseNotebook } from '../../core/notebook';
+import { callerOf, type Handlers } from '../api/operation';
 import type { ApiRoutes, Caller } from '../api/routes';
 import { RequestError, queryOf, sendJson } from '../http';
 import { homeOf, resolveInHome, type ResolvedPath } from './homes';
-import { canRead, isFileMode, isFolderMode, type UnixIdentity } from './permissions';
+import type { UnixIdentity } from './permissions';
+import { openHandleInHome, type TeamFileHandle } from './safeRead';
 import { tooLargeMessage, type HomeIndex, type TeamIndex } from './teamIndex';
 import { entryOf, isoTime, listEntries, searchHome, summarize, visibleNode } from './teamView';
 
@@ -52,6 +50,17 @@ interface Target {
 export class TeamRoutes implements ApiRoutes {
   constructor(private readonly deps: TeamDeps) {}
 
+  /** The team operations (api/operations.ts), by id. */
+  handlers(): Handlers {
+    return {
+      listTeammates: (ctx) => this.team(ctx.res, callerOf(ctx)),
+      listTeamFolder: (ctx) => this.list(ctx.req, ctx.res, callerOf(ctx)),
+      statTeamEntry: (ctx) => this.stat(ctx.req, ctx.res, callerOf(ctx)),
+      getTeamFile: (ctx) => this.file(ctx.req, ctx.res, callerOf(ctx)),
+    };
+  }
+
+  /** Answers one team request by its path after the prefix, for tests that drive the routes without the router. */
   async handle(sub: string, req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<boolean> {
     const routes: Record<string, () => Promise<void>> = {
       [CATALOG_ROUTES.team]: () => this.team(res, caller),
@@ -122,8 +131,9 @@ export class TeamRoutes implements ApiRoutes {
 
   /**
    * Streams a notebook after checking, on the disk and not from the index, that every folder on its real path
-   * and the file itself are readable for the caller's account. The file is opened without following links
-   * and its `fstat` must be the file that was checked, so a swap in between is refused rather than served.
+   * and the file itself are readable for the caller's account. The folders and the file are opened one inside
+   * the other and each is judged on its own descriptor (see safeRead.ts), and the bytes served are read from
+   * the descriptor that was judged, so a swap of any name on the way is refused rather than served.
    */
   private async file(req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> {
     const { target, resolved, home } = await this.locate(req, caller);
@@ -134,30 +144,13 @@ export class TeamRoutes implements ApiRoutes {
         'Only notebooks (.ipynb files) are shared from teammates’ homes.',
       );
     }
-    const checked = await this.checkOnDisk(resolved, target);
-    let handle: FileHandle;
+    const { handle, stat: st } = await this.checkOnDisk(resolved, target);
     try {
-      handle = await open(resolved.real, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW);
-    } catch {
-      throw notReadable(resolved, target.user);
-    }
-    try {
-      const st = await handle.stat();
-      if (
-        st.ino !== checked.ino ||
-        st.dev !== checked.dev ||
-        !isFileMode(st.mode) ||
-        !canRead(st, target.who)
-      ) {
-        throw notReadable(resolved, target.user);
-      }
-      if (st.size > MAX_NOTEBOOK_BYTES) {
-        throw new RequestError(413, 'too_large', `${tooLargeMessage(st.size)} Open it on the hub instead.`);
-      }
       const node = visibleNode(home, resolved.segments, target.who);
       const indexed =
         node?.kind === 'notebook' &&
         node.meta.ino === st.ino &&
+        node.meta.dev === st.dev &&
         node.meta.size === st.size &&
         node.meta.mtimeMs === st.mtimeMs;
       // The index parsed this very version already; otherwise the file is read and checked now.
@@ -194,19 +187,21 @@ export class TeamRoutes implements ApiRoutes {
     }
   }
 
-  /** Checks every folder from the real home down, and the file; returns the file's identity on disk. */
-  private async checkOnDisk(resolved: ResolvedPath, target: Target): Promise<{ ino: number; dev: number }> {
-    let dir = resolved.realHome;
-    const folders = resolved.segments.slice(0, -1);
-    for (let i = 0; i <= folders.length; i++) {
-      const st = await lstat(dir).catch(() => undefined);
-      if (!st || !isFolderMode(st.mode) || !canRead(st, target.who)) throw notReadable(resolved, target.user);
-      const next = folders[i];
-      if (next !== undefined) dir = path.join(dir, next);
+  /**
+   * Opens the file from the real home down, checking each folder and the file for the caller on its own
+   * descriptor; throws 404 for anything not readable and 413 for a readable file over the size limit.
+   */
+  private async checkOnDisk(resolved: ResolvedPath, target: Target): Promise<TeamFileHandle> {
+    const opened = await openHandleInHome(resolved.realHome, resolved.segments, { who: target.who });
+    if (!('refused' in opened)) return opened;
+    if (opened.refused === 'too_large') {
+      throw new RequestError(
+        413,
+        'too_large',
+        `${tooLargeMessage(opened.stat.size)} Open it on the hub instead.`,
+      );
     }
-    const st = await lstat(resolved.real).catch(() => undefined);
-    if (!st || !isFileMode(st.mode) || !canRead(st, target.who)) throw notReadable(resolved, target.user);
-    return { ino: st.ino, dev: st.dev };
+    throw notReadable(resolved, target.user);
   }
 
   /** The teammate and path a list/stat/file request names, checked, with that home's index brought up to date. */

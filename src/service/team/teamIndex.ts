@@ -3,11 +3,12 @@ import path from 'node:path';
 import { MAX_NOTEBOOK_BYTES, type NotebookHeader } from '../../core/catalog/protocol';
 import type { Logger } from '../../core/logger';
 import { parseNotebook, parseNotebookHeader } from '../../core/notebook';
+import { TeamDir, type SafeReadFs, type TeamRefusal } from './safeRead';
 
 /**
  * An index of the notebooks in teammates' homes, kept up to date incrementally by modification times, so a
  * listing or a search over a few thousand notebooks costs a walk over memory plus one `lstat` per indexed
- * file, not a read and parse of every notebook.
+ * file (and an open, `fstat` and close per folder), not a read and parse of every notebook.
  *
  * - A folder is re-read (`readdir`) only when its mtime (or inode) changed: adding, removing or renaming an
  *   entry changes it. Otherwise the names indexed last time are checked again.
@@ -23,17 +24,22 @@ import { parseNotebook, parseNotebookHeader } from '../../core/notebook';
  * decided per request (see teamView.ts). It lives in memory: the service rebuilds it on start, which costs
  * one full walk. Persisting it would only shorten that first walk.
  *
+ * Since a viewer is shown a notebook's header when its stored mode, owner and group let them read it, the
+ * owner of a home must not be able to pair one file's metadata with another file's content by swapping names
+ * during a walk. So every folder is held open while its entries are looked up inside it, and a notebook's
+ * metadata and header are taken from one descriptor (see safeRead.ts). A notebook kept without a new read is
+ * the inode that was read (same device, inode, mtime and size), so its fresh `lstat` describes that content.
+ *
  * Filesystem calls are synchronous, which is about five times faster than the promise API for the small
  * `lstat`s a refresh is made of (19 ms against 92 ms for 10 000 files, measured here), and the walk yields to
  * the event loop every few hundred calls, so other requests still get their turn.
  */
 
 /** The filesystem calls the index makes; tests inject a counting wrapper. */
-export interface IndexFs {
+export interface IndexFs extends SafeReadFs {
   realpathSync(p: string): string;
   lstatSync(p: string): fs.Stats;
   readdirSync(p: string): string[];
-  readFileSync(p: string): Uint8Array;
 }
 
 export interface TeamIndexOptions {
@@ -46,7 +52,7 @@ export interface TeamIndexOptions {
   maxEntriesPerFolder?: number;
 }
 
-/** What the index keeps of an `lstat`. */
+/** What the index keeps of an `lstat` or `fstat`. */
 export interface FileMeta {
   mode: number;
   uid: number;
@@ -54,6 +60,7 @@ export interface FileMeta {
   size: number;
   mtimeMs: number;
   ino: number;
+  dev: number;
 }
 
 export interface NotebookNode {
@@ -98,6 +105,14 @@ export class HomeIndex {
 }
 
 const YIELD_EVERY = 512;
+
+/** A folder the walk holds open: where it is, and how deep below the home. */
+interface WalkStep {
+  dir: TeamDir;
+  abs: string;
+  relPath: string;
+  depth: number;
+}
 
 /** The index of every home the service has been asked about, refreshed on demand. */
 export class TeamIndex {
@@ -157,87 +172,101 @@ export class TeamIndex {
 
   private async refresh(home: HomeIndex): Promise<void> {
     let real: string;
-    let st: fs.Stats;
     try {
       real = this.fs.realpathSync(home.homeDir);
-      st = this.fs.lstatSync(real);
     } catch {
       home.root = undefined;
       return;
     }
-    if (!st.isDirectory()) {
+    const dir = TeamDir.open(real, undefined, this.fs);
+    if ('refused' in dir) {
       home.root = undefined;
       return;
     }
-    if (home.realHome !== real) home.root = undefined;
-    home.realHome = real;
-    home.root = await this.folder(home.root, real, st, '', 0);
+    try {
+      if (home.realHome !== real) home.root = undefined;
+      home.realHome = real;
+      home.root = await this.folder(home.root, { dir, abs: real, relPath: '', depth: 0 });
+    } finally {
+      dir.close();
+    }
   }
 
-  private async folder(
-    prev: FolderNode | undefined,
-    abs: string,
-    st: fs.Stats,
-    relPath: string,
-    depth: number,
-  ): Promise<FolderNode> {
+  /**
+   * Brings a folder's node up to date from the open folder `dir`: its metadata from the descriptor, its names
+   * and its entries looked up inside it, so a name swapped for a link meanwhile cannot lead elsewhere.
+   */
+  private async folder(prev: FolderNode | undefined, at: WalkStep): Promise<FolderNode> {
+    const st = at.dir.stat;
     const node: FolderNode =
-      prev && prev.meta.ino === st.ino
+      prev && sameInode(prev.meta, st)
         ? prev
         : {
             kind: 'folder',
-            name: path.basename(relPath),
-            relPath,
+            name: path.posix.basename(at.relPath),
+            relPath: at.relPath,
             meta: metaOf(st),
             children: new Map(),
             listed: undefined,
           };
     node.meta = metaOf(st);
-    // The folder's own lstat was taken before its names are read, so an entry added meanwhile changes the
+    // The folder's own fstat was taken before its names are read, so an entry added meanwhile changes the
     // mtime again and the next refresh reads the names again.
     const unchanged = node.listed?.mtimeMs === st.mtimeMs && node.listed.ino === st.ino;
-    const names = unchanged ? [...node.children.keys()] : this.names(abs);
+    const names = unchanged ? [...node.children.keys()] : this.names(at);
     node.listed = { mtimeMs: st.mtimeMs, ino: st.ino };
     const children = new Map<string, IndexNode>();
     for (const name of names) {
       await this.tick();
-      const childAbs = path.join(abs, name);
-      const childRel = relPath === '' ? name : `${relPath}/${name}`;
-      let cst: fs.Stats;
-      try {
-        cst = this.fs.lstatSync(childAbs);
-      } catch {
-        continue; // gone since the folder was read
-      }
-      const old = node.children.get(name);
-      if (cst.isDirectory()) {
-        if (depth + 1 > this.maxDepth) {
-          this.warnOnce(
-            `depth:${childAbs}`,
-            `team index: ${childAbs} is more than ${this.maxDepth} folders deep; not indexed`,
-          );
-          continue;
-        }
-        children.set(
-          name,
-          await this.folder(old?.kind === 'folder' ? old : undefined, childAbs, cst, childRel, depth + 1),
-        );
-      } else if (cst.isFile() && name.endsWith('.ipynb')) {
-        children.set(
-          name,
-          this.notebook(old?.kind === 'notebook' ? old : undefined, childAbs, cst, childRel),
-        );
-      }
+      const child = await this.child(node.children.get(name), at, name);
+      if (child) children.set(name, child);
     }
     node.children = children;
     return node;
   }
 
+  /** The entry `name` of the open folder `at`, or undefined when it is not indexed. */
+  private async child(
+    old: IndexNode | undefined,
+    at: WalkStep,
+    name: string,
+  ): Promise<IndexNode | undefined> {
+    const { dir, depth } = at;
+    const childAbs = path.join(at.abs, name);
+    const childRel = at.relPath === '' ? name : `${at.relPath}/${name}`;
+    let cst: fs.Stats;
+    try {
+      cst = this.fs.lstatSync(dir.pathOf(name));
+    } catch {
+      return undefined; // gone since the folder was read
+    }
+    if (cst.isFile() && name.endsWith('.ipynb')) {
+      return this.notebook(old?.kind === 'notebook' ? old : undefined, dir, name, cst, childRel);
+    }
+    if (!cst.isDirectory()) return undefined;
+    if (depth + 1 > this.maxDepth) {
+      this.warnOnce(
+        `depth:${childAbs}`,
+        `team index: ${childAbs} is more than ${this.maxDepth} folders deep; not indexed`,
+      );
+      return undefined;
+    }
+    // A folder swapped for a link (or anything else) since the lstat is refused here and left out.
+    const sub = dir.openDir(name);
+    if ('refused' in sub) return undefined;
+    try {
+      const step = { dir: sub, abs: childAbs, relPath: childRel, depth: depth + 1 };
+      return await this.folder(old?.kind === 'folder' ? old : undefined, step);
+    } finally {
+      sub.close();
+    }
+  }
+
   /** The folder's indexable names, sorted, hidden ones dropped, at most `maxEntries`. */
-  private names(abs: string): string[] {
+  private names({ dir, abs }: WalkStep): string[] {
     let names: string[];
     try {
-      names = this.fs.readdirSync(abs);
+      names = this.fs.readdirSync(dir.pathOf());
     } catch {
       return [];
     }
@@ -252,44 +281,36 @@ export class TeamIndex {
     return names;
   }
 
-  private notebook(prev: NotebookNode | undefined, abs: string, st: fs.Stats, relPath: string): NotebookNode {
-    const meta = metaOf(st);
+  /**
+   * The notebook `name` of the open folder `dir`. An unchanged inode keeps its header and takes its mode,
+   * owner and group from this `lstat`, which is of that same inode. Otherwise the file is opened and the
+   * node's metadata and header both come from that one descriptor; a file that is no longer a regular file
+   * by then (a link, a FIFO or a device swapped in) is left out unread.
+   */
+  private notebook(
+    prev: NotebookNode | undefined,
+    dir: TeamDir,
+    name: string,
+    lst: fs.Stats,
+    relPath: string,
+  ): NotebookNode | undefined {
     if (
       prev &&
-      prev.meta.mtimeMs === meta.mtimeMs &&
-      prev.meta.size === meta.size &&
-      prev.meta.ino === meta.ino
+      sameInode(prev.meta, lst) &&
+      prev.meta.mtimeMs === lst.mtimeMs &&
+      prev.meta.size === lst.size
     ) {
-      prev.meta = meta;
+      prev.meta = metaOf(lst);
       return prev;
     }
-    const { header, warning } = this.read(abs, meta.size);
-    const node: NotebookNode = {
-      kind: 'notebook',
-      name: path.basename(abs),
-      relPath,
-      meta,
-      header,
-      haystack: haystackOf(relPath, header),
-    };
-    if (warning !== undefined) node.warning = warning;
-    return node;
-  }
-
-  private read(abs: string, size: number): { header: NotebookHeader; warning?: string } {
-    if (size > MAX_NOTEBOOK_BYTES) return { header: {}, warning: tooLargeMessage(size) };
-    let bytes: Uint8Array;
-    try {
-      bytes = this.fs.readFileSync(abs);
-    } catch (err) {
-      return {
-        header: {},
-        warning: `The file could not be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
-      };
-    }
-    const parsed = parseNotebook(bytes);
-    if (!parsed.ok) return { header: {}, warning: parsed.reason };
-    return { header: parseNotebookHeader(parsed.notebook) };
+    const read = dir.readFile(name);
+    if (!('refused' in read)) return notebookNode(relPath, metaOf(read.stat), parsedHeader(read.bytes));
+    const problem = readProblem(read);
+    if (problem === undefined) return undefined;
+    // No content is kept. The metadata shown with the warning is the descriptor's when the open got that far,
+    // and otherwise the lstat's, which is all there is.
+    const meta = metaOf('stat' in read ? read.stat : lst);
+    return notebookNode(relPath, meta, { header: {}, warning: problem });
   }
 
   private async tick(): Promise<void> {
@@ -310,7 +331,52 @@ export function tooLargeMessage(size: number): string {
 }
 
 function metaOf(st: fs.Stats): FileMeta {
-  return { mode: st.mode, uid: st.uid, gid: st.gid, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  const { mode, uid, gid, size, mtimeMs, ino, dev } = st;
+  return { mode, uid, gid, size, mtimeMs, ino, dev };
+}
+
+function sameInode(meta: FileMeta, st: fs.Stats): boolean {
+  return meta.ino === st.ino && meta.dev === st.dev;
+}
+
+function notebookNode(
+  relPath: string,
+  meta: FileMeta,
+  { header, warning }: { header: NotebookHeader; warning?: string },
+): NotebookNode {
+  const node: NotebookNode = {
+    kind: 'notebook',
+    name: path.posix.basename(relPath),
+    relPath,
+    meta,
+    header,
+    haystack: haystackOf(relPath, header),
+  };
+  if (warning !== undefined) node.warning = warning;
+  return node;
+}
+
+function parsedHeader(bytes: Uint8Array): { header: NotebookHeader; warning?: string } {
+  const parsed = parseNotebook(bytes);
+  if (!parsed.ok) return { header: {}, warning: parsed.reason };
+  return { header: parseNotebookHeader(parsed.notebook) };
+}
+
+/** Open errors that mean the name no longer is a notebook: it is gone, or a link or a socket took its place. */
+const GONE = new Set(['ENOENT', 'ELOOP', 'ENOTDIR', 'ENXIO']);
+
+/** The warning a refused read is listed with, or undefined when the file is to be left out. */
+function readProblem(refusal: TeamRefusal): string | undefined {
+  switch (refusal.refused) {
+    case 'too_large':
+      return tooLargeMessage(refusal.stat.size);
+    case 'unread':
+      return `The file could not be read (${refusal.code}).`;
+    case 'unopened':
+      return GONE.has(refusal.code) ? undefined : `The file could not be read (${refusal.code}).`;
+    default:
+      return undefined;
+  }
 }
 
 /** Everything search matches against, lower-cased once here so a query costs only `includes` calls. */

@@ -1,6 +1,7 @@
 // A scripted browser for the hub's sign-in pages: a cookie jar over fetch that logs in through the hub's
 // form (with _xsrf on 4.1+), accepts the OAuth consent page, and follows redirects and meta-refresh pages
 // until it reaches a URL outside the hub (the extension's loopback receiver) or a page to stop at.
+import http from 'node:http';
 
 /** Where a walk through the hub's pages ended. */
 export interface Landing {
@@ -21,8 +22,17 @@ export interface WalkOptions {
   maxSteps?: number;
 }
 
+/**
+ * What a browser sends on a top-level navigation. JupyterHub 4.1+ single-user servers accept their login
+ * cookie on a GET only from a navigation (or with an XSRF token), else a page such as JupyterLab's redirects
+ * back to OAuth forever. Node's fetch always replaces Sec-Fetch-Mode with `cors`, so navigations go through
+ * node:http instead (navigate() below).
+ */
+const NAVIGATION: Record<string, string> = { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' };
+
 export class HubBrowser {
-  private readonly cookies = new Map<string, string>();
+  /** The hub's cookies by path and name, as a browser keeps them: the hub and each server set their own. */
+  private readonly cookies = new Map<string, StoredCookie>();
 
   constructor(private readonly hubUrl: string) {}
 
@@ -64,7 +74,7 @@ export class HubBrowser {
         return { url: url.href, status: 0, headers: new Headers(), body: '', trail };
       }
       trail.push(url.href);
-      const res = await this.request(url.href, init);
+      const res = await this.request(url.href, init, !init.method || init.method === 'GET');
       const body = await res.text();
       init = {};
       const location = res.headers.get('location');
@@ -92,27 +102,69 @@ export class HubBrowser {
    */
   async api(apiPath: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    const xsrf = this.cookies.get('_xsrf');
-    if (xsrf) headers.set('X-XSRFToken', xsrf);
-    return this.request(`${this.hubUrl}/hub/api/${apiPath}`, { ...init, headers });
+    const url = `${this.hubUrl}/hub/api/${apiPath}`;
+    const xsrf = this.cookiesFor(new URL(url)).find((c) => c.name === '_xsrf');
+    if (xsrf) headers.set('X-XSRFToken', xsrf.value);
+    return this.request(url, { ...init, headers });
   }
 
-  private async request(url: string, init: RequestInit = {}): Promise<Response> {
+  private async request(url: string, init: RequestInit = {}, navigation = false): Promise<Response> {
     const sameHub = url.startsWith(this.hubUrl);
     const headers = new Headers(init.headers);
-    if (sameHub && this.cookies.size > 0) {
-      headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    }
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    if (sameHub) {
-      for (const cookie of res.headers.getSetCookie()) {
-        const [pair] = cookie.split(';');
-        const at = pair?.indexOf('=') ?? -1;
-        if (pair && at > 0) this.cookies.set(pair.slice(0, at), pair.slice(at + 1));
-      }
-    }
+    const sent = sameHub ? this.cookiesFor(new URL(url)) : [];
+    if (sent.length > 0) headers.set('Cookie', sent.map((c) => `${c.name}=${c.value}`).join('; '));
+    const res = navigation
+      ? await navigate(url, headers)
+      : await fetch(url, { ...init, headers, redirect: 'manual' });
+    if (sameHub) for (const cookie of res.headers.getSetCookie()) this.store(cookie, new URL(url));
     return res;
   }
+
+  /**
+   * The cookies a browser sends to `url`: those whose Path matches, the most specific path first. A
+   * single-user server sets `_xsrf` on `/user/<name>/` while the hub has its own on `/hub/`; a jar that
+   * kept one per name sent the server's cookies in a mix its OAuth callback could not use, and looped.
+   */
+  private cookiesFor(url: URL): StoredCookie[] {
+    return [...this.cookies.values()]
+      .filter((c) => pathMatches(url.pathname, c.path))
+      .sort((a, b) => b.path.length - a.path.length);
+  }
+
+  /** Keeps a Set-Cookie as a browser does: by name and path; one that has expired deletes the kept one. */
+  private store(setCookie: string, from: URL): void {
+    const [pair = '', ...attributes] = setCookie.split(';').map((p) => p.trim());
+    const at = pair.indexOf('=');
+    if (at <= 0) return;
+    const attr = (name: string): string | undefined =>
+      attributes
+        .find((a) => a.toLowerCase().startsWith(`${name}=`))
+        ?.slice(name.length + 1)
+        .trim();
+    const path = attr('path') ?? from.pathname.slice(0, from.pathname.lastIndexOf('/') + 1);
+    const cookie = { name: pair.slice(0, at), value: pair.slice(at + 1), path: path || '/' };
+    const key = `${cookie.path}\t${cookie.name}`;
+    const maxAge = attr('max-age');
+    const expires = attr('expires');
+    const expired =
+      (maxAge !== undefined && Number(maxAge) <= 0) ||
+      (expires !== undefined && Date.parse(expires) <= Date.now());
+    if (expired) this.cookies.delete(key);
+    else this.cookies.set(key, cookie);
+  }
+}
+
+interface StoredCookie {
+  name: string;
+  value: string;
+  path: string;
+}
+
+/** RFC 6265's path-match: the cookie's path is the request's, or a prefix of it ending at a `/`. */
+function pathMatches(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  if (!requestPath.startsWith(cookiePath)) return false;
+  return cookiePath.endsWith('/') || requestPath[cookiePath.length] === '/';
 }
 
 function isConsentPage(url: URL, body: string): boolean {
@@ -140,4 +192,26 @@ function unescapeHtml(text: string): string {
     .replace(/&quot;/g, '"')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>');
+}
+
+/** A GET as a browser's top-level navigation sends it (see NAVIGATION), without following redirects. */
+function navigate(url: string, headers: Headers): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const plain: Record<string, string> = { ...NAVIGATION };
+    headers.forEach((value, name) => (plain[name] = value));
+    const req = http.get(url, { headers: plain }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const out = new Headers();
+        for (const [name, value] of Object.entries(res.headers))
+          for (const v of Array.isArray(value) ? value : [value ?? '']) out.append(name, v);
+        const status = res.statusCode ?? 0;
+        const body = [204, 304].includes(status) ? null : Buffer.concat(chunks);
+        resolve(new Response(body, { status, headers: out }));
+      });
+    });
+    req.on('error', reject);
+  });
 }

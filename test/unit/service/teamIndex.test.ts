@@ -62,7 +62,19 @@ function countingFs() {
     realpathSync: (p) => (count.realpath++, fs.realpathSync(p)),
     lstatSync: (p) => (count.lstat++, fs.lstatSync(p)),
     readdirSync: (p) => (count.readdir++, fs.readdirSync(p)),
-    readFileSync: (p) => (count.read++, count.readPaths.push(path.relative(home, p)), fs.readFileSync(p)),
+    // The index opens files relative to an open folder (a /proc/self/fd path); a file is counted as read
+    // when it is opened, under the path it has in the home.
+    openSync: (p, flags) => {
+      const fd = fs.openSync(p, flags);
+      if ((flags & fs.constants.O_DIRECTORY) === 0) {
+        count.read++;
+        count.readPaths.push(path.relative(home, fs.readlinkSync(`/proc/self/fd/${fd}`)));
+      }
+      return fd;
+    },
+    fstatSync: (fd) => fs.fstatSync(fd),
+    readSync: (fd, buffer, offset, length, position) => fs.readSync(fd, buffer, offset, length, position),
+    closeSync: (fd) => fs.closeSync(fd),
   };
   const reset = () => Object.assign(count, { realpath: 0, lstat: 0, readdir: 0, read: 0, readPaths: [] });
   return { count, fs: counted, reset };
