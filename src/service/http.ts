@@ -18,6 +18,18 @@ export class RequestError extends Error {
   }
 }
 
+const refusals = new WeakMap<ServerResponse, string>();
+
+/** Notes why a request was refused, for the one log line the server writes when the answer is sent. */
+export function noteRefusal(res: ServerResponse, err: RequestError): void {
+  refusals.set(res, `${err.code}: ${err.message}`);
+}
+
+/** Why a request was refused, if noteRefusal said. */
+export function refusalOf(res: ServerResponse): string | undefined {
+  return refusals.get(res);
+}
+
 /** The request path without its query string, so logs never carry query parameters. */
 export function pathOf(req: IncomingMessage): string {
   return new URL(req.url ?? '/', 'http://service.invalid').pathname;
@@ -53,8 +65,10 @@ export async function readSmallBody(req: IncomingMessage, maxBytes: number): Pro
   if (text.trim() === '') return {};
   const result = parseJson(text, MAX_BODY_JSON_DEPTH);
   if (!result.ok) {
-    const why = /nests/.test(result.reason) ? ` ${result.reason}` : '';
-    throw new RequestError(400, 'invalid_request', `The request body is not valid JSON.${why}`);
+    const message = /nests/.test(result.reason)
+      ? `The request body nests more than ${MAX_BODY_JSON_DEPTH} levels deep; it should be a flat object.`
+      : 'The request body is not valid JSON.';
+    throw new RequestError(400, 'invalid_request', message);
   }
   const parsed = result.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

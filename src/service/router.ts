@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger';
 import { checkedQuery, type Handler, type Handlers, type Operation } from './api/operation';
 import type { Caller } from './api/routes';
 import { sendErrorPage } from './auth/pages';
-import { RequestError, pathOf, sendJson } from './http';
+import { RequestError, noteRefusal, pathOf, sendJson } from './http';
 import { discardBody } from './supported/body';
 
 interface Route {
@@ -14,8 +14,9 @@ interface Route {
 /**
  * Dispatches a request to the operation its path and method name, and to nothing else: an unknown path is
  * 404 and a known path with another method 405 with `Allow`, so every route the service answers is one the
- * OpenAPI document describes. Before the handler runs, the query is checked with the operation's schema and,
- * for `caller` operations, the token at the hub. Refusals are logged in one line, without a stack.
+ * OpenAPI document describes. Before the handler runs, the token is checked at the hub (for `caller`
+ * operations) and then the query with the operation's schema. A refusal's reason goes into the request's one log line
+ * (server.ts), without a stack.
  */
 export class Router {
   private readonly routes = new Map<string, Map<string, Route>>();
@@ -25,6 +26,8 @@ export class Router {
     handlers: Handlers,
     private readonly authenticate: (req: IncomingMessage) => Promise<Caller>,
     private readonly log: Logger,
+    /** Checks that run before anything else for an operation (rate limits), by operation id. */
+    private readonly guards: Readonly<Record<string, (req: IncomingMessage) => Promise<void>>> = {},
   ) {
     const unused = new Set(Object.keys(handlers));
     for (const op of operations) {
@@ -49,8 +52,11 @@ export class Router {
         res.setHeader('Allow', [...methods.keys()].join(', '));
         throw new RequestError(405, 'method_not_allowed', `Use ${[...methods.keys()].join(' or ')} here.`);
       }
-      const query = checkedQuery(route.op, req);
+      // A rate limit counts every request, malformed ones too; then the token, so a caller the hub does not
+      // vouch for learns nothing from the query checks.
+      await this.guards[route.op.id]?.(req);
       const caller = route.op.auth === 'caller' ? await this.authenticate(req) : undefined;
+      const query = checkedQuery(route.op, req);
       await route.handler({ req, res, query, caller });
     } catch (err) {
       if (!(err instanceof RequestError)) throw err;
@@ -67,8 +73,11 @@ export class Router {
     res: ServerResponse,
     err: RequestError,
   ): void {
-    this.log.info(`${req.method ?? '?'} ${pathOf(req)} refused: ${err.status} ${err.code}: ${err.message}`);
+    noteRefusal(res, err);
     if (res.headersSent) {
+      this.log.info(
+        `${req.method ?? '?'} ${pathOf(req)} refused after answering: ${err.code}: ${err.message}`,
+      );
       res.destroy();
       return;
     }

@@ -5,7 +5,7 @@ import { buildOpenApiDocument } from './api/openapi';
 import { OPERATIONS, type HealthReport } from './api/operations';
 import { SignInBroker } from './auth/broker';
 import type { ServiceConfig } from './config';
-import { RequestError, pathOf, sendJson } from './http';
+import { RequestError, noteRefusal, pathOf, refusalOf, sendJson } from './http';
 import { Router } from './router';
 import { createSupportedRoutes } from './supported';
 import { createTeamRoutes } from './team';
@@ -42,19 +42,23 @@ export function createServiceServer(config: ServiceConfig, version: string, log:
     },
     (req) => catalog.authenticate(req),
     log,
+    broker.guards(),
   );
   const server = createServer((req, res) => {
     const started = Date.now();
-    res.on('finish', () =>
-      log.info(`${req.method ?? '?'} ${pathOf(req)} → ${res.statusCode} (${Date.now() - started} ms)`),
-    );
+    // One line per request; a refusal's code and message are on it, and only real errors log a stack.
+    res.on('finish', () => {
+      const why = refusalOf(res);
+      log.info(
+        `${req.method ?? '?'} ${pathOf(req)} → ${res.statusCode} (${Date.now() - started} ms)${why ? ` refused (${why})` : ''}`,
+      );
+    });
     const path = pathOf(req);
     const answer = path.startsWith(config.prefix)
       ? router.handle(path.slice(config.prefix.length), req, res)
       : Promise.reject(new RequestError(404, 'not_found', `Not under ${config.prefix}`));
     answer.catch((err: unknown) => {
-      if (err instanceof RequestError)
-        log.info(`${req.method ?? '?'} ${path} refused: ${err.status} ${err.code}`);
+      if (err instanceof RequestError) noteRefusal(res, err);
       else log.error(err instanceof Error ? err : String(err));
       if (res.headersSent) {
         res.destroy();

@@ -23,6 +23,7 @@ import {
   activeTab,
   cellText,
   focusCell,
+  notebookEditor,
   openHubNotebooks,
   outputFrame,
   runAll,
@@ -48,6 +49,10 @@ const VSIX = path.resolve(__dirname, '..', '..', 'dist', 'hub-notebooks.vsix');
 const FLAVOR = (process.env['HUB_E2E_FLAVOR'] ?? 'pypi') as HubFlavor;
 const HOST = '127.0.0.2';
 const ID = crypto.randomBytes(3).toString('hex');
+// The journeys' own notebooks are written only after the browse screenshot, which shows a team's hub as a
+// user sees it: the sandbox's sample notebooks (test/hub/notebooks/) in alice's home and in bob's.
+const SAMPLE_NOTEBOOKS = ['analysis.ipynb', 'notes.ipynb', 'team-key.ipynb', 'welcome.ipynb'];
+const OWN_NOTEBOOK = /^e2e-(run|whoami|copy)-/; // this file's notebooks, of any run
 const RUN_NOTEBOOK = `e2e-run-${ID}.ipynb`; // alice's: Run All, then edit and save
 const WHOAMI_NOTEBOOK = `e2e-whoami-${ID}.ipynb`; // bob's, run by alice
 const COPY_NOTEBOOK = `e2e-copy-${ID}.ipynb`; // alice's "Save a Copy" of bob's
@@ -91,11 +96,6 @@ before(async () => {
   });
   Object.assign(process.env, hubEnv(hub));
   await seedSupportedNotebooks(hub);
-  writeNotebook('alice', RUN_NOTEBOOK, runNotebookCells());
-  writeNotebook('bob', WHOAMI_NOTEBOOK, [
-    markdown(`# Who runs this\n\n## Purpose\nShows whose kernel runs a teammate's notebook.`),
-    code("import getpass\nprint('kernel user:', getpass.getuser())"),
-  ]);
   cs = await startCodeServer({
     vsix: VSIX,
     port,
@@ -170,19 +170,30 @@ test('browse: my notebooks, bob under Team, supported notebooks with their versi
   const start = welcome(page, 'mine').locator('a', { hasText: /^Start Server$/ });
   await start.waitFor({ timeout: 30_000 });
   await start.click();
-  await treeRow(page, 'mine', RUN_NOTEBOOK).waitFor({ timeout: 90_000 });
+  await treeRow(page, 'mine', 'welcome.ipynb').waitFor({ timeout: 90_000 });
   const mine = await treeTexts(page, 'mine');
-  for (const name of ['analysis.ipynb', 'notes.ipynb', 'team-key.ipynb', RUN_NOTEBOOK])
+  for (const name of SAMPLE_NOTEBOOKS)
     assert.ok(mine.includes(name), `My Notebooks lists ${name}: ${mine.join(' | ')}`);
 
   await treeRow(page, 'team', 'bob').click();
-  await treeRow(page, 'team', WHOAMI_NOTEBOOK).waitFor({ timeout: 30_000 });
+  await treeRow(page, 'team', 'welcome.ipynb').waitFor({ timeout: 30_000 });
   const team = await treeTexts(page, 'team');
+  for (const name of SAMPLE_NOTEBOOKS)
+    assert.ok(
+      team.some((t) => t === name || t.startsWith(`${name} `)),
+      `bob's ${name} is listed: ${team.join(' | ')}`,
+    );
   assert.ok(
     team.some((t) => t.startsWith('analysis.ipynb Analysis by bob')),
     team.join(' | '),
   );
   assert.ok(!team.some((t) => t.startsWith('dave')), 'dave shares no group with alice');
+  // The screenshot shows the hub as a user sees it: no notebook of this file's, of this run or a killed one.
+  for (const rows of [mine, team])
+    assert.ok(
+      !rows.some((t) => OWN_NOTEBOOK.test(t)),
+      `no e2e notebook in the trees (leftovers in the demo homes?): ${rows.join(' | ')}`,
+    );
 
   await treeRow(page, 'supported', 'monthly-sales').click();
   const current = SANDBOX_VERSIONS[SANDBOX_VERSIONS.length - 1] ?? '';
@@ -229,6 +240,10 @@ test(
   STEP,
   async () => {
     const page = wb.page;
+    // The journey's own notebook, written now (after the browse screenshot); the tree shows it on refresh.
+    writeNotebook('alice', RUN_NOTEBOOK, runNotebookCells());
+    await runCommand(page, 'Hub Notebooks: Refresh My Notebooks');
+    await treeRow(page, 'mine', RUN_NOTEBOOK).waitFor({ timeout: 30_000 });
     await treeRow(page, 'mine', RUN_NOTEBOOK).click();
     await activeTab(page, RUN_NOTEBOOK);
     await runAll(page);
@@ -245,6 +260,12 @@ test(
     const out = outputFrame(page);
     await out.locator('.output.error', { hasText: 'ZeroDivisionError' }).waitFor({ timeout: 30_000 });
     await out.locator('.output-stream', { hasText: 'answered: Ada' }).waitFor();
+    // The screenshots show the notebook, not the trees that list the journey's own notebook; wider, it
+    // reflows, so it is scrolled to its end again for the last cell's traceback.
+    await setSideBarVisible(false);
+    await scrollNotebookToEnd();
+    await out.locator('.output.error', { hasText: 'ZeroDivisionError' }).waitFor();
+    await out.locator('.output-stream', { hasText: 'answered: Ada' }).waitFor();
     await shot(page, '07-notebook-outputs');
     await focusCell(page, 1);
     await out.locator('.output-stream', { hasText: 'hello from alice' }).waitFor();
@@ -254,6 +275,7 @@ test(
     assert.deepEqual(size, [64, 32], 'the PNG the kernel built is decoded by the browser');
     await out.locator('.output-stream', { hasText: 'a PNG built with plain Python' }).waitFor();
     await shot(page, '08-notebook-outputs-top');
+    await setSideBarVisible(true);
   },
 );
 
@@ -305,7 +327,17 @@ test(
   STEP,
   async () => {
     const page = wb.page;
+    // Bob's notebook, written now (after the browse screenshot); the Team tree shows it on refresh.
+    writeNotebook('bob', WHOAMI_NOTEBOOK, [
+      markdown(`# Who runs this\n\n## Purpose\nShows whose kernel runs a teammate's notebook.`),
+      code("import getpass\nprint('kernel user:', getpass.getuser())"),
+    ]);
     const original = fs.readFileSync(`/home/bob/${WHOAMI_NOTEBOOK}`);
+    await runCommand(page, 'Hub Notebooks: Refresh Team Notebooks');
+    const bob = treeRow(page, 'team', 'bob');
+    await bob.waitFor({ timeout: 30_000 });
+    if ((await bob.getAttribute('aria-expanded')) !== 'true') await bob.click();
+    await treeRow(page, 'team', WHOAMI_NOTEBOOK).waitFor({ timeout: 30_000 });
     await treeRow(page, 'team', WHOAMI_NOTEBOOK).click();
     const tab = await activeTab(page, WHOAMI_NOTEBOOK);
     assert.equal(await isReadOnlyTab(tab), true, 'the tab is marked read-only');
@@ -315,7 +347,10 @@ test(
     await outputFrame(page)
       .locator('.output-stream', { hasText: 'kernel user: alice' })
       .waitFor({ timeout: 90_000 });
+    await setSideBarVisible(false);
+    await outputFrame(page).locator('.output-stream', { hasText: 'kernel user: alice' }).waitFor();
     await shot(page, '09-teammate-notebook-on-alice-kernel');
+    await setSideBarVisible(true);
 
     await typeIntoReadOnlyCellAndSave(1, 'bob_would_not_like_this = 1\n');
     assert.ok(fs.readFileSync(`/home/bob/${WHOAMI_NOTEBOOK}`).equals(original), "bob's file is unchanged");
@@ -577,6 +612,24 @@ async function closeEditor(options: { discard?: boolean } = {}): Promise<void> {
   if (!options.discard) return;
   const dontSave = wb.page.locator('.monaco-dialog-box .monaco-button', { hasText: "Don't Save" });
   await dontSave.click({ timeout: 3000 }).catch(() => undefined); // no dialog: nothing was dirty
+}
+
+/** Shows or hides the primary side bar (the Hub Notebooks trees); showing it again brings back the trees. */
+async function setSideBarVisible(visible: boolean): Promise<void> {
+  const page = wb.page;
+  const bar = page.locator('.part.sidebar');
+  if ((await bar.isVisible()) !== visible) await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  await bar.waitFor({ state: visible ? 'visible' : 'hidden', timeout: 10_000 });
+  if (visible) await page.locator('.pane-header', { hasText: 'My Notebooks' }).first().waitFor();
+}
+
+/** Scrolls the visible notebook to its end with the mouse wheel over the cells' left margin. */
+async function scrollNotebookToEnd(): Promise<void> {
+  const page = wb.page;
+  const box = await notebookEditor(page).boundingBox();
+  assert.ok(box, 'a notebook is on screen');
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.wheel(0, 5000);
 }
 
 /** VS Code asks which kernel when a notebook has none yet: pick alice's hub kernel. */

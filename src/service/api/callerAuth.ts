@@ -6,6 +6,8 @@ import { hubBaseFromApiUrl, type ServiceConfig } from '../config';
 import { RequestError, bearerOf } from '../http';
 import type { Caller } from './routes';
 
+const MAX_FORGOTTEN = 10_000;
+
 interface CacheEntry {
   caller: Caller;
   expires: number;
@@ -19,6 +21,9 @@ interface CacheEntry {
  */
 export class CallerAuth {
   private readonly cache = new Map<string, CacheEntry>();
+  /** When each forgotten token was forgotten, as a count of forget() calls. */
+  private readonly forgotten = new Map<string, number>();
+  private generation = 0;
   private readonly serviceHub: HubClient;
 
   constructor(
@@ -38,6 +43,7 @@ export class CallerAuth {
     const key = cacheKey(token);
     const hit = this.cache.get(key);
     if (hit && hit.expires > this.now()) return hit.caller;
+    const generation = this.generation;
     let caller: Caller;
     try {
       caller = await this.check(token, signal);
@@ -47,13 +53,24 @@ export class CallerAuth {
       throw err;
     }
     this.prune();
-    this.cache.set(key, { caller, expires: this.now() + this.config.catalog.authCacheMs });
+    // A check that was already on its way when the token was forgotten answers its own request, but is not
+    // remembered: the hub said yes before the token was revoked.
+    if ((this.forgotten.get(key) ?? -1) < generation) {
+      this.cache.set(key, { caller, expires: this.now() + this.config.catalog.authCacheMs });
+    }
     return caller;
   }
 
   /** Forgets a token at once, so a revoked token is refused on its very next request, not when the cache expires. */
   forget(token: string): void {
-    this.cache.delete(cacheKey(token));
+    const key = cacheKey(token);
+    this.cache.delete(key);
+    this.forgotten.set(key, this.generation++);
+    // Only checks in flight care, and none outlives its 10 s timeout by much: keep the last few thousand.
+    if (this.forgotten.size > MAX_FORGOTTEN) {
+      const oldest = this.forgotten.keys().next();
+      if (!oldest.done) this.forgotten.delete(oldest.value);
+    }
   }
 
   private async check(token: string, signal?: AbortSignal): Promise<Caller> {

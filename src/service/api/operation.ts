@@ -105,6 +105,13 @@ export function checkedQuery(op: Operation, req: IncomingMessage): Record<string
   throw new RequestError(400, errorCode(op, name), issue?.message ?? 'The query is not valid.');
 }
 
+/** Checks a request body (already read and parsed) with its zod schema; throws RequestError 400 with the first issue. */
+export function checkedBody<T>(schema: z.ZodMiniType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new RequestError(400, 'invalid_request', parsed.error.issues[0]?.message ?? 'The body is not valid.');
+}
+
 function errorCode(op: Operation, name: string): string {
   return op.queryErrors?.[name] ?? 'invalid_request';
 }

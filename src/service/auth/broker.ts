@@ -1,11 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  createPkcePair,
-  createState,
-  isWellFormedChallenge,
-  isWellFormedVerifier,
-  s256,
-} from '../../core/auth/pkce';
+import type { IncomingMessage } from 'node:http';
+import { createPkcePair, createState, isWellFormedChallenge, s256 } from '../../core/auth/pkce';
 import {
   CLIENT_STATE_PATTERN,
   MAX_QUERY_LENGTH,
@@ -16,13 +11,14 @@ import { checkRedirectUri } from '../../core/auth/redirectUri';
 import { HubAuthError, HubUnavailableError } from '../../core/hub/errors';
 import type { Logger } from '../../core/logger';
 import { grantsAccess } from '../api/callerAuth';
-import type { Handlers, RequestContext } from '../api/operation';
+import { checkedBody, type Handlers, type RequestContext } from '../api/operation';
 import type { ServiceConfig } from '../config';
 import { RequestError, bearerOf, queryOf, readSmallBody, sendJson } from '../http';
 import { ClientLimits, clientAddress } from './clientLimits';
 import { ExpiringStore } from './expiringStore';
 import { HubOAuthClient } from './hubOAuth';
 import { HubTokens, type MintedToken } from './hubTokens';
+import { revokeRequestSchema, tokenRequestSchema } from './operations';
 import { describeFailure, sendReturnPage } from './pages';
 
 /** One sign-in between `auth/start` and the hub's callback, keyed by the service's own `state`. */
@@ -90,6 +86,15 @@ export class SignInBroker {
     setInterval(() => this.handoffs.sweep(), 5_000).unref();
   }
 
+  /** What runs before the router looks at a sign-in request at all: the per-client rate limits. */
+  guards(): Readonly<Record<string, (req: IncomingMessage) => Promise<void>>> {
+    const client = (req: IncomingMessage) => clientAddress(req, this.config.signInLimits.trustedProxies);
+    return {
+      startSignIn: (req) => this.limits.take('start', client(req)),
+      redeemHandoff: (req) => this.limits.take('token', client(req)),
+    };
+  }
+
   /** The broker's operations (auth/operations.ts), by id. */
   handlers(): Handlers {
     return {
@@ -103,7 +108,6 @@ export class SignInBroker {
   /** `GET auth/start`: checks the extension's request, remembers it, sends the browser to the hub. */
   private async start({ req, res, query }: RequestContext): Promise<void> {
     const client = clientAddress(req, this.config.signInLimits.trustedProxies);
-    await this.limits.take('start', client);
     const challenge = query.code_challenge ?? '';
     const clientState = query.state ?? '';
     if (query.code_challenge_method !== 'S256') {
@@ -215,14 +219,10 @@ export class SignInBroker {
 
   /** `POST auth/token {code, code_verifier}`: the one redemption of a handoff code. */
   private async redeem({ req, res }: RequestContext): Promise<void> {
-    await this.limits.take('token', clientAddress(req, this.config.signInLimits.trustedProxies));
-    const body = await readSmallBody(req, MAX_BODY_BYTES);
-    const code = body.code ?? '';
-    const verifier = body.code_verifier ?? '';
-    if (!code) throw new RequestError(400, 'invalid_request', 'code is required.');
-    if (!verifier) throw new RequestError(400, 'invalid_request', 'code_verifier is required.');
-    if (!isWellFormedVerifier(verifier))
-      throw new RequestError(400, 'invalid_request', 'code_verifier is malformed.');
+    const { code, code_verifier: verifier } = checkedBody(
+      tokenRequestSchema,
+      await readSmallBody(req, MAX_BODY_BYTES),
+    );
     const found = this.handoffs.get(digest(code));
     if (found.status === 'unknown') throw new RequestError(400, 'invalid_grant', 'Unknown sign-in code.');
     if (found.status === 'expired') {
@@ -266,7 +266,7 @@ export class SignInBroker {
     const token = bearerOf(req);
     if (!token)
       throw new RequestError(401, 'invalid_token', 'Send the token to revoke in the Authorization header.');
-    const body = await readSmallBody(req, MAX_BODY_BYTES);
+    const raw = await readSmallBody(req, MAX_BODY_BYTES);
     let me;
     try {
       me = await this.tokens.clientFor(token).getCurrentUser();
@@ -285,8 +285,9 @@ export class SignInBroker {
         `This token does not grant access to the ${this.config.name} service.`,
       );
     }
+    // After the hub has vouched for the token, so an unknown token is a 401 whatever its body.
+    const body = checkedBody(revokeRequestSchema, raw);
     const tokenId = me.token_id ?? body.token_id;
-    if (!tokenId) throw new RequestError(400, 'invalid_request', 'token_id is required on this hub version.');
     if (body.token_id && me.token_id && body.token_id !== me.token_id) {
       throw new RequestError(
         403,

@@ -36,8 +36,15 @@ export const tokenRequestSchema = z.object({
     ),
 });
 
-/** The body of `POST auth/revoke`: the token's id, which 3.0 hubs cannot tell the service themselves. */
-export const revokeRequestSchema = z.object({ token_id: z.optional(z.string()) });
+/**
+ * The body of `POST auth/revoke`: the token's id. 3.0 hubs cannot tell the service which token is calling, so
+ * the id is required everywhere (the extension always sends it); on 5.x it must be the calling token's own.
+ */
+export const revokeRequestSchema = z.object({
+  token_id: z
+    .string({ error: 'token_id is required.' })
+    .check(z.minLength(1, 'token_id is required.'), z.maxLength(64, 'token_id is too long.')),
+});
 
 export const AUTH_OPERATIONS: readonly Operation[] = [
   {
@@ -135,8 +142,8 @@ export const AUTH_OPERATIONS: readonly Operation[] = [
     auth: 'bearer',
     maxQueryLength: MAX_QUERY_LENGTH,
     body: {
-      description: 'The id of the token, needed on hubs that do not say it (3.0).',
-      required: false,
+      description: 'The id of the token (`token_id` of the grant).',
+      required: true,
       content: {
         'application/json': revokeRequestSchema,
         'application/x-www-form-urlencoded': revokeRequestSchema,
@@ -144,7 +151,7 @@ export const AUTH_OPERATIONS: readonly Operation[] = [
     },
     responses: {
       204: { description: 'Revoked.' },
-      400: jsonError('token_id is needed on this hub version, or the body is malformed.'),
+      400: jsonError('token_id is missing, or the body is malformed.'),
       401: jsonError('No token, or the hub no longer accepts it.'),
       403: jsonError('token_id names another token, or one this service did not issue.'),
       413: jsonError('The body is too large.'),

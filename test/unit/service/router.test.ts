@@ -196,15 +196,22 @@ describe('nothing undocumented is answered', () => {
   });
 });
 
-describe('the query is checked by the operation before its handler', () => {
-  test('a parameter given twice is refused, not one of its values picked', async () => {
+describe('the query is checked by the operation before its handler, after the token', () => {
+  const signedIn = { authorization: `token ${GOOD_TOKEN}` };
+
+  test('without a valid token a bad query is a 401: the query checks tell a stranger nothing', async () => {
     const res = await request('GET', 'api/supported/versions', 'name=a&name=b');
+    assert.equal(res.status, 401);
+  });
+
+  test('a parameter given twice is refused, not one of its values picked', async () => {
+    const res = await request('GET', 'api/supported/versions', 'name=a&name=b', signedIn);
     assert.equal(res.status, 400);
     const body = (await res.json()) as { error: string; message: string };
     assert.equal(body.error, 'invalid_name');
     assert.match(body.message, /Give `name` once, not 2 times/);
 
-    const team = await request('GET', 'api/team/list', 'user=bob&user=bob');
+    const team = await request('GET', 'api/team/list', 'user=bob&user=bob', signedIn);
     assert.equal(team.status, 400, 'even when both values agree');
 
     const start = await request('GET', 'auth/start', 'state=aaaaaaaa&state=bbbbbbbb');
@@ -224,7 +231,7 @@ describe('the query is checked by the operation before its handler', () => {
     for (const bad of ['Upper', '-leading-dash', '../etc', 'x'.repeat(65)]) {
       for (const op of named) {
         const query = new URLSearchParams({ ...op.queryExamples, name: bad }).toString();
-        const res = await request(op.method, op.path, query);
+        const res = await request(op.method, op.path, query, signedIn);
         assert.equal(res.status, 400, `${op.id} ${bad}`);
         const body = (await res.json()) as { error: string; message: string };
         assert.deepEqual(body, { error: 'invalid_name', message: SUPPORTED_NAME_RULE }, `${op.id} ${bad}`);
