@@ -142,6 +142,9 @@ test(
     await welcome(page, 'mine')
       .locator('a', { hasText: /^Sign In$/ })
       .waitFor();
+    // The pointer leaves the activity bar icon it clicked, so its tooltip is not in the screenshot.
+    await page.mouse.move(700, 450);
+    await page.locator('.workbench-hover-container').waitFor({ state: 'hidden', timeout: 5000 });
     await shot(page, '01-welcome');
     await signInThroughHub(
       page,
@@ -156,6 +159,7 @@ test(
       hasText: new RegExp(`alice @ ${escapeRegExp(HOST)}.*Hub Notebooks`),
     });
     await account.first().waitFor({ timeout: 10_000 });
+    await animationsDone();
     await shot(page, '03-accounts-menu');
     await page.keyboard.press('Escape');
     // The trees fill: the team and the supported notebooks come from the service.
@@ -263,7 +267,7 @@ test(
     // The screenshots show the notebook, not the trees that list the journey's own notebook; wider, it
     // reflows, so it is scrolled to its end again for the last cell's traceback.
     await setSideBarVisible(false);
-    await scrollNotebookToEnd();
+    await scrollNotebookToEnd(last);
     await out.locator('.output.error', { hasText: 'ZeroDivisionError' }).waitFor();
     await out.locator('.output-stream', { hasText: 'answered: Ada' }).waitFor();
     await shot(page, '07-notebook-outputs');
@@ -623,13 +627,35 @@ async function setSideBarVisible(visible: boolean): Promise<void> {
   if (visible) await page.locator('.pane-header', { hasText: 'My Notebooks' }).first().waitFor();
 }
 
-/** Scrolls the visible notebook to its end with the mouse wheel over the cells' left margin. */
-async function scrollNotebookToEnd(): Promise<void> {
+/**
+ * Scrolls the visible notebook to its end with the mouse wheel over the cells' left margin, and waits until
+ * the last cell's row (its outputs included) ends inside the cell list.
+ */
+async function scrollNotebookToEnd(lastRow: Locator): Promise<void> {
   const page = wb.page;
-  const box = await notebookEditor(page).boundingBox();
+  const list = notebookEditor(page).locator('.cell-list-container').first();
+  const box = await list.boundingBox();
   assert.ok(box, 'a notebook is on screen');
   await page.mouse.move(box.x + 20, box.y + box.height / 2);
   await page.mouse.wheel(0, 5000);
+  const [listEl, rowEl] = [await list.elementHandle(), await lastRow.elementHandle()];
+  await page.waitForFunction(
+    ([l, r]: (Element | null)[]) =>
+      !!l && !!r && r.getBoundingClientRect().bottom <= l.getBoundingClientRect().bottom + 1,
+    [listEl, rowEl],
+    { timeout: 10_000 },
+  );
+}
+
+/** Waits (2 s at most) for the page's finite animations to end, e.g. a menu fading in before a screenshot. */
+async function animationsDone(): Promise<void> {
+  await wb.page.evaluate(() => {
+    const running = document
+      .getAnimations()
+      .filter((a) => a.effect?.getTiming().iterations !== Infinity)
+      .map((a) => a.finished.catch(() => undefined));
+    return Promise.race([Promise.all(running), new Promise((resolve) => setTimeout(resolve, 2000))]);
+  });
 }
 
 /** VS Code asks which kernel when a notebook has none yet: pick alice's hub kernel. */
