@@ -11,7 +11,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Below these (relative to a home), nothing counts. */
-const IGNORED_TREES = ['.cache', '.ipython', '.jupyter', '.local/share/jupyter', '.config/matplotlib'];
+// JupyterLab's language-server extension (jupyter_lsp) runs `npm prefix -g` as the user whenever their server
+// starts, and npm keeps a debug log of each run in ~/.npm/_logs: the hub's doing, not a test's.
+const IGNORED_TREES = [
+  '.cache',
+  '.ipython',
+  '.jupyter',
+  '.local/share/jupyter',
+  '.config/matplotlib',
+  '.npm',
+];
 /** These folders themselves do not count; what they hold does. */
 const IGNORED_FOLDERS = ['.local/share/Trash', '.local/share/Trash/files', '.local/share/Trash/info'];
 
