@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildOpenApiDocument } from '../src/service/api/openapi';
-import { OPERATIONS } from '../src/service/api/operations';
+import { OPERATIONS } from '../src/service/operations';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..');
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Logger } from '../core/logger';
 import { CatalogApi } from './api/catalogApi';
 import { buildOpenApiDocument } from './api/openapi';
-import { OPERATIONS, type HealthReport } from './api/operations';
+import { OPERATIONS, type HealthReport } from './operations';
 import { SignInBroker } from './auth/broker';
 import type { ServiceConfig } from './config';
 import { RequestError, noteRefusal, pathOf, refusalOf, sendJson } from './http';
@@ -10,10 +10,10 @@ import { Router } from './router';
 import { createSupportedRoutes } from './supported';
 import { createTeamRoutes } from './team';
 
-export type { HealthReport } from './api/operations';
+export type { HealthReport } from './operations';
 
 /**
- * Builds the service's HTTP server: every operation of api/operations.ts (the health check, the OpenAPI
+ * Builds the service's HTTP server: every operation of operations.ts (the health check, the OpenAPI
  * document, the sign-in broker and the catalog) through one router. Logs name the path, never the query.
  */
 export function createServiceServer(config: ServiceConfig, version: string, log: Logger): Server {

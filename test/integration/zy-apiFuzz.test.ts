@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createCatalogClient } from '../../src/core/catalog';
 import { createHubTransport } from '../../src/core/hub';
-import { OPERATIONS } from '../../src/service/api/operations';
+import { OPERATIONS } from '../../src/service/operations';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
 import { SANDBOX_SUPPORTED_DIR } from '../hub/seedCatalog';

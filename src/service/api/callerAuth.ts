@@ -48,8 +48,8 @@ export class CallerAuth {
     try {
       caller = await this.check(token, signal);
     } catch (err) {
-      // A refusal ends whatever an earlier answer vouched for, even one a concurrent request just cached.
-      if (err instanceof RequestError && (err.status === 401 || err.status === 403)) this.cache.delete(key);
+      // A refusal ends whatever an earlier answer vouched for, even one a concurrent check is about to cache.
+      if (err instanceof RequestError && (err.status === 401 || err.status === 403)) this.forget(token);
       throw err;
     }
     this.prune();

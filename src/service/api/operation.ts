@@ -1,7 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod/mini';
 import { RequestError, queryOf } from '../http';
-import type { Caller } from './routes';
+
+/** The user a catalog request is made for, as the hub vouched for their token. */
+export interface Caller {
+  name: string;
+  /** Their hub groups. */
+  groups: string[];
+  /** In a maintainer group: may publish and roll back. */
+  maintainer: boolean;
+}
 
 /**
  * One operation of the service's HTTP API, described once: the router dispatches by it, checks its query with

@@ -40,7 +40,7 @@ export class SupportedRoutes implements ApiRoutes {
     this.maxBytes = options.maxNotebookBytes ?? MAX_NOTEBOOK_BYTES;
   }
 
-  /** The supported store's operations (api/operations.ts), by id; the router has checked names and versions. */
+  /** The supported store's operations (api/catalogOperations.ts), by id; the router has checked names and versions. */
   handlers(): Handlers {
     return {
       listSupported: ({ res }) => this.list(res),

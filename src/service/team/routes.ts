@@ -50,7 +50,7 @@ interface Target {
 export class TeamRoutes implements ApiRoutes {
   constructor(private readonly deps: TeamDeps) {}
 
-  /** The team operations (api/operations.ts), by id. */
+  /** The team operations (api/catalogOperations.ts), by id. */
   handlers(): Handlers {
     return {
       listTeammates: (ctx) => this.team(ctx.res, callerOf(ctx)),

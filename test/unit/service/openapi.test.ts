@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { silentLogger } from '../../../src/core/logger';
 import { HUB_TOKEN_SCHEME, buildOpenApiDocument } from '../../../src/service/api/openapi';
-import { OPERATIONS } from '../../../src/service/api/operations';
+import { OPERATIONS } from '../../../src/service/operations';
 import { loadServiceConfig } from '../../../src/service/config';
 import { createServiceServer } from '../../../src/service/server';
 import {

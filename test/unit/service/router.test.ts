@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { SUPPORTED_NAME_RULE } from '../../../src/core/catalog/protocol';
 import { silentLogger } from '../../../src/core/logger';
 import type { Operation } from '../../../src/service/api/operation';
-import { OPERATIONS } from '../../../src/service/api/operations';
+import { OPERATIONS } from '../../../src/service/operations';
 import { ERROR_HEADER } from '../../../src/service/auth/pages';
 import { loadServiceConfig } from '../../../src/service/config';
 import { Router } from '../../../src/service/router';

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_QUERY_LENGTH, brokerErrorSchema, tokenGrantSchema } from '../../core/auth/protocol';
+import { brokerErrorSchema } from '../../core/auth/protocol';
 import {
   CATALOG_ROUTES,
   IPYNB_MEDIA_TYPE,
@@ -19,7 +19,6 @@ import {
   teamEntrySchema,
   teamResponseSchema,
 } from '../../core/catalog/protocol';
-import { AUTH_OPERATIONS } from '../auth/operations';
 import {
   patternText,
   requiredText,
@@ -30,17 +29,9 @@ import {
 } from './operation';
 
 /**
- * Every operation of the service's API: the health check and this document, the sign-in broker
- * (auth/operations.ts), and the catalog (core/catalog/protocol.ts has the wire types both sides import).
+ * The catalog's operations (core/catalog/protocol.ts has the wire types both sides import). The whole API,
+ * these with the broker's and the service's own, is in ../operations.ts.
  */
-
-/** `GET {prefix}health`'s answer. */
-export const healthReportSchema = z.object({
-  status: z.literal('ok'),
-  service: z.string(),
-  version: z.string(),
-});
-export type HealthReport = z.infer<typeof healthReportSchema>;
 
 /**
  * Notebook bytes as served and accepted: nbformat 4 JSON, checked as far as core/notebook/nbformat.ts checks
@@ -68,7 +59,8 @@ const NOTEBOOK_JSON: JsonSchema = {
   },
 };
 
-const json = (schema: BodySchema) => ({ 'application/json': schema });
+/** A JSON body of `schema`. */
+export const json = (schema: BodySchema) => ({ 'application/json': schema });
 
 /** A JSON `{error, message}` answer. */
 export function errorResponse(description: string): ResponseSpec {
@@ -121,7 +113,8 @@ function catalog(
 
 const notFound = errorResponse('Nothing the caller may see is there.');
 
-const CATALOG_OPERATIONS: readonly Operation[] = [
+/** The catalog's operations: `me` and search, the team catalog, and the supported store. */
+export const CATALOG_OPERATIONS: readonly Operation[] = [
   catalog({
     id: 'getMe',
     method: 'GET',
@@ -303,43 +296,3 @@ function supportedOperations(): Operation[] {
     }),
   ];
 }
-
-/** `GET {prefix}openapi.json`: this API's OpenAPI document. */
-export const OPENAPI_PATH = 'openapi.json';
-
-const SERVICE_OPERATIONS: readonly Operation[] = [
-  {
-    id: 'getHealth',
-    method: 'GET',
-    path: 'health',
-    tag: 'service',
-    summary: 'Whether the service is up, and its version',
-    auth: 'none',
-    head: true,
-    maxQueryLength: MAX_QUERY_LENGTH,
-    responses: {
-      200: { description: 'Up.', content: json(healthReportSchema) },
-    },
-  },
-  {
-    id: 'getOpenApi',
-    method: 'GET',
-    path: OPENAPI_PATH,
-    tag: 'service',
-    summary: 'This document',
-    auth: 'none',
-    maxQueryLength: MAX_QUERY_LENGTH,
-    responses: {
-      200: { description: 'The OpenAPI 3.1 document.', content: json({ type: 'object' }) },
-    },
-  },
-];
-
-/** The whole API, in the order the document lists it. */
-export const OPERATIONS: readonly Operation[] = [
-  ...SERVICE_OPERATIONS,
-  ...AUTH_OPERATIONS,
-  ...CATALOG_OPERATIONS,
-];
-
-export { tokenGrantSchema };
