@@ -131,6 +131,10 @@ test('counts increase, and started/result/done share them; done comes once, last
 
 test('an error has its ename, exact evalue and a traceback; the next cell runs', HANG_GUARD, async () => {
   const session = await open();
+  // After an error, ipykernel aborts the execute requests that reach it within stop_on_error_timeout (0 s by
+  // default, which under load still caught a cell sent the moment the error's reply came: 1 run in 30). The
+  // session queues cells itself, so nothing it sends may be caught: widened here to make that race certain.
+  await stdoutOf(session, 'get_ipython().kernel.stop_on_error_timeout = 3.0');
   const failed = await runToEnd(
     session.execute("def check(x):\n    raise ValueError(f'bad value: {x}')\ncheck(7)"),
   );

@@ -253,7 +253,9 @@ export class HubKernelSession implements KernelSession {
         store_history: true,
         user_expressions: {},
         allow_stdin: run.acceptsInput,
-        stop_on_error: true,
+        // The session sends one cell at a time and the editor stops a batch at an error itself. With true, the
+        // kernel also aborts whatever reaches it just after an error: the next cell, sent on the error's reply.
+        stop_on_error: false,
       },
     });
     try {
