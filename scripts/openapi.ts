@@ -1,7 +1,7 @@
 // Writes the service's OpenAPI document to docs/openapi.json, so readers and client generators can see the
 // API without running the service. The document is generated from the operations (src/service/api), never
 // edited by hand; `--check` fails when the committed copy no longer matches them, and a unit test
-// (test/unit/service/openapi.test.ts) does the same, so a change to an operation cannot forget the copy.
+// (test/unit/service/api/openapi.test.ts) does the same, so a change to an operation cannot forget the copy.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,28 +1,28 @@
 // Must stay the first two imports: they mark when the bundle's modules start to evaluate and when VS Code has
 // built the extension's `vscode` API object.
-import { BUNDLE_EVALUATION_STARTED } from './loadMark';
-import { VSCODE_API_READY } from './vscodeMark';
+import { BUNDLE_EVALUATION_STARTED } from './app/loadMark';
+import { VSCODE_API_READY } from './app/vscodeMark';
 import * as vscode from 'vscode';
 import { AccountConnections } from '../core/auth';
-import { AccountStatus } from './accountStatus';
-import { HubAuthProvider } from './authProvider';
-import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './authSession';
-import { createCommands, registerCommands } from './commands';
-import { HubNotebookClients } from './hubClients';
-import { HubnbFileSystemProvider, registerHubnbFileSystem } from './hubnbFileSystem';
-import { JupyterBridge } from './jupyterBridge';
+import { AccountStatus } from './auth/accountStatus';
+import { HubAuthProvider } from './auth/authProvider';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './auth/authSession';
+import { createCommands, registerCommands } from './commandTable';
+import { HubNotebookClients } from './hub/hubClients';
+import { HubnbFileSystemProvider, registerHubnbFileSystem } from './files/hubnbFileSystem';
+import { JupyterBridge } from './jupyter/jupyterBridge';
 import { HubKernelControllers } from './kernels/kernelControllers';
 import { KernelStatusBar } from './kernels/kernelStatusBar';
-import { HubSessions } from './hubSessions';
-import { warnIfNoKeyring } from './keyringWarning';
-import { DisposableStore } from './lifecycle';
-import { ExtensionLog } from './log';
-import { RemoteChangeWatcher } from './remoteChanges';
-import { saveCopyToMyNotebooks } from './saveCopy';
-import { HubServers } from './serverStart';
-import { Settings } from './settings';
+import { HubSessions } from './hub/hubSessions';
+import { warnIfNoKeyring } from './app/keyringWarning';
+import { DisposableStore } from './app/lifecycle';
+import { ExtensionLog } from './app/log';
+import { RemoteChangeWatcher } from './files/remoteChanges';
+import { saveCopyToMyNotebooks } from './files/saveCopy';
+import { HubServers } from './hub/serverStart';
+import { Settings } from './app/settings';
 import { NotebookTrees } from './trees/notebookTrees';
-import { UriCallbackRouter } from './uriCallbacks';
+import { UriCallbackRouter } from './auth/uriCallbacks';
 
 /**
  * Wires the extension: builds the core, wraps it in adapters and registers them. It does nothing else, so

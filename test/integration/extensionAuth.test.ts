@@ -8,10 +8,10 @@ import { before, beforeEach, test } from 'node:test';
 
 import { signInWithBrowser, startLoopbackReceiver } from '../../src/core/auth';
 import { HubAuthError, HubClient, createHubTransport } from '../../src/core/hub';
-import { HubSessions } from '../../src/vscode/hubSessions';
+import { HubSessions } from '../../src/vscode/hub/hubSessions';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
-import { makeProvider, storedIn } from '../unit/vscode/authFixture';
+import { makeProvider, storedIn } from '../unit/support/authFixture';
 import { TokenJar, adminClient, clientWithToken } from './clients';
 import { HubBrowser } from './support/hubBrowser';
 import { recordIssuedToken } from './support/secrets';

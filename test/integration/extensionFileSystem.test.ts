@@ -3,7 +3,7 @@
 // through her server, bob's through the catalog (read-only: an edit cannot be saved), a supported notebook
 // carol published, a save conflict with a file changed on disk, and a stopped server that starts only with
 // consent. Fixture files carry a random suffix and are removed at the end.
-import { fake, hubnb } from '../unit/vscode/hubnbFixture';
+import { fake, hubnb } from '../unit/support/hubnbFixture';
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -14,14 +14,14 @@ import { checkHubUrl } from '../../src/core/auth';
 import { CATALOG_ROUTES, IPYNB_MEDIA_TYPE } from '../../src/core/catalog/protocol';
 import { createHubTransport, type HubClient } from '../../src/core/hub';
 import { extensionTokenScopes } from '../../src/service/config';
-import { HubNotebookClients } from '../../src/vscode/hubClients';
-import { HubnbFileSystemProvider } from '../../src/vscode/hubnbFileSystem';
-import { HubSessions } from '../../src/vscode/hubSessions';
-import { RemoteChangeWatcher } from '../../src/vscode/remoteChanges';
-import { HubServers } from '../../src/vscode/serverStart';
+import { HubNotebookClients } from '../../src/vscode/hub/hubClients';
+import { HubnbFileSystemProvider } from '../../src/vscode/files/hubnbFileSystem';
+import { HubSessions } from '../../src/vscode/hub/hubSessions';
+import { RemoteChangeWatcher } from '../../src/vscode/files/remoteChanges';
+import { HubServers } from '../../src/vscode/hub/serverStart';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
-import { makeProvider, seed, storedSession, until } from '../unit/vscode/authFixture';
+import { makeProvider, seed, storedSession, until } from '../unit/support/authFixture';
 import { adminClient, clientWithToken } from './clients';
 import { recordIssuedToken, traceLogger } from './support/secrets';
 

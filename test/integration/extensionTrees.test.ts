@@ -18,8 +18,8 @@ import { ContextValues, ViewIds, type TreeNode } from '../../src/vscode/trees/tr
 import { createFakeContext } from '../support/fakeVscode';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
-import { seed, storedSession } from '../unit/vscode/authFixture';
-import { look, treeOf } from '../unit/vscode/treeFixture';
+import { seed, storedSession } from '../unit/support/authFixture';
+import { look, treeOf } from '../unit/support/treeFixture';
 import { adminClient, clientWithToken } from './clients';
 import { recordIssuedToken } from './support/secrets';
 

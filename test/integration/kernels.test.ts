@@ -15,7 +15,7 @@ import {
   type KernelClient,
   type KernelSession,
 } from '../../src/core/kernels';
-import type { HubnbLocation } from '../../src/core/uris';
+import type { HubnbLocation } from '../../src/core/uris/types';
 import { useHub } from '../hub/fixture';
 import { TEAM_API_KEY, type HubHandle } from '../hub/harness';
 import { adminClient } from './clients';

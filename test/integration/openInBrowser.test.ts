@@ -11,7 +11,7 @@ import '../support/useFakeVscode';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ContentsEntry } from '../../src/core/contents/types';
-import { browserUrl } from '../../src/vscode/notebookCommands';
+import { browserUrl } from '../../src/vscode/catalog/notebookCommands';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
 import { flavorFromEnv } from '../hub/settings';

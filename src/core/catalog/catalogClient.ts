@@ -3,7 +3,7 @@ import { DEFAULT_SERVICE_PATH, brokerErrorSchema } from '../auth/protocol';
 import { HubAuthError, InvalidHubResponseError, errorForStatus, extractServerMessage } from '../hub/errors';
 import { checkShape, expectStatus } from '../hub/response';
 import type { HttpMethod, HubResponse, HubTransport } from '../hub/transport';
-import { checkRelativePath } from '../relativePath';
+import { checkRelativePath } from '../uris/relativePath';
 import { CatalogError } from './errors';
 import {
   CATALOG_ROUTES,

@@ -8,7 +8,7 @@ import {
 import { expectStatus, parseBody } from '../hub/response';
 import { getServerStatus, singleUserPath } from '../hub/singleUserApi';
 import type { HttpMethod, HubResponse, HubTransport } from '../hub/transport';
-import { checkRelativePath } from '../relativePath';
+import { checkRelativePath } from '../uris/relativePath';
 import {
   checkpointListSchema,
   checkpointModelSchema,

@@ -1,4 +1,4 @@
-import type { PathRejection } from '../relativePath';
+import type { PathRejection } from '../uris/relativePath';
 import type { ContentsEntry } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import type { HubnbLocation } from '../uris';
+import type { HubnbLocation } from '../uris/types';
 
 export interface SessionPathOptions {
   /** The user's home relative to the server's root: the contents root ('' when the server's root is the home). */

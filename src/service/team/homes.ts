@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { checkRelativePath } from '../../core/relativePath';
+import { checkRelativePath } from '../../core/uris/relativePath';
 import { RequestError } from '../http';
 
 /**

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
-import { CommandIds } from '../commandIds';
+import { CommandIds } from '../commands/commandIds';
 import type { NotebookKernel } from './notebookKernel';
 
 /** What the kernel commands need: the hub kernel of a notebook, if it runs on one. */

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { ServerNotRunningError } from '../../core/hub/errors';
-import { hubAuthority } from '../../core/hubnbUri';
+import { hubAuthority } from '../../core/uris/hubnbUri';
 import { listKernelSpecs } from '../../core/kernels/kernelsApi';
 import type { KernelState, KernelSpecInfo } from '../../core/kernels/types';
-import { HUBNB_SCHEME } from '../../core/uris';
-import { hostOf } from '../authSession';
-import type { HubAccount } from '../hubClients';
-import { DisposableStore } from '../lifecycle';
+import { HUBNB_SCHEME } from '../../core/uris/types';
+import { hostOf } from '../auth/authSession';
+import type { HubAccount } from '../hub/hubClients';
+import { DisposableStore } from '../app/lifecycle';
 import { NotebookKernel, type KernelTarget, type NotebookKernelDeps } from './notebookKernel';
 import { OutputWriter } from './outputWriter';
 import { ReattachStore } from './reattachStore';

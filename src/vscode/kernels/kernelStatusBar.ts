@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { KernelState } from '../../core/kernels/types';
-import { CommandIds } from '../commandIds';
-import { DisposableStore } from '../lifecycle';
+import { CommandIds } from '../commands/commandIds';
+import { DisposableStore } from '../app/lifecycle';
 
 /** What the status bar reads: the active notebook's hub kernel and its state. */
 export interface KernelStateSource {

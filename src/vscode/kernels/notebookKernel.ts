@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { HubAuthError, ServerNotRunningError } from '../../core/hub/errors';
-import { parseHubnbPath } from '../../core/hubnbUri';
+import { parseHubnbPath } from '../../core/uris/hubnbUri';
 import { CellOutputs } from '../../core/kernels/cellOutputs';
 import { KernelRunError } from '../../core/kernels/errors';
 import type * as Kernels from '../../core/kernels';
@@ -12,10 +12,10 @@ import type {
   KernelState,
 } from '../../core/kernels/types';
 import type { Logger } from '../../core/logger';
-import { HUBNB_SCHEME, type HubnbLocation } from '../../core/uris';
-import { hostOf } from '../authSession';
-import { toAbortSignal, toCancellationToken } from '../cancellation';
-import type { HubAccount } from '../hubClients';
+import { HUBNB_SCHEME, type HubnbLocation } from '../../core/uris/types';
+import { hostOf } from '../auth/authSession';
+import { toAbortSignal, toCancellationToken } from '../app/cancellation';
+import type { HubAccount } from '../hub/hubClients';
 import type { ReattachStore } from './reattachStore';
 
 /** A kernel spec on one signed-in account's server: what a controller stands for. */

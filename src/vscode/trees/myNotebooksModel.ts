@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { ContentsEntry } from '../../core/contents/types';
 import type { Logger } from '../../core/logger';
-import { hostOf } from '../authSession';
-import { CommandIds } from '../commandIds';
-import { isServerStopped, type SignedInHub, type NotebookHubs } from './hubAccess';
+import { hostOf } from '../auth/authSession';
+import { CommandIds } from '../commands/commandIds';
+import { isServerStopped, type SignedInHub, type NotebookHubs } from '../hub/hubAccess';
 import { TreeModel, type HubListing } from './treeModel';
 import { ViewIds, type MessageNode, type MyEntryNode, type TreeNode } from './treeNodes';
 

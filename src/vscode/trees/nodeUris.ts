@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { formatHubnbPath, hubAuthority } from '../../core/hubnbUri';
-import { HUBNB_SCHEME, type HubnbLocation } from '../../core/uris';
+import { formatHubnbPath, hubAuthority } from '../../core/uris/hubnbUri';
+import { HUBNB_SCHEME, type HubnbLocation } from '../../core/uris/types';
 import type { TreeNode } from './treeNodes';
 
 /** The hubnb URI of a place on a hub, for example `hubnb://hub.example.org/team/bob/analysis.ipynb`. */

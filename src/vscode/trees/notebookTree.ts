@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DisposableStore } from '../lifecycle';
+import { DisposableStore } from '../app/lifecycle';
 import { treeItemOf } from './treeItems';
 import type { TreeModel } from './treeModel';
 import type { TreeNode } from './treeNodes';

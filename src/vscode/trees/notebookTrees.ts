@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
-import { DisposableStore } from '../lifecycle';
-import type { NotebookHubs } from './hubAccess';
+import { DisposableStore } from '../app/lifecycle';
+import type { NotebookHubs } from '../hub/hubAccess';
 import { MyNotebooksModel } from './myNotebooksModel';
 import { MyNotebooksTree } from './myNotebooksTree';
 import { NotebookTree } from './notebookTree';

@@ -1,6 +1,6 @@
 import type { SupportedVersion } from '../../core/catalog/protocol';
 import type { Logger } from '../../core/logger';
-import { describeError, isServiceMissing, type SignedInHub, type NotebookHubs } from './hubAccess';
+import { describeError, isServiceMissing, type SignedInHub, type NotebookHubs } from '../hub/hubAccess';
 import { serviceMissing } from './teamModel';
 import { TreeModel, type HubListing } from './treeModel';
 import { ViewIds, type TreeNode } from './treeNodes';

@@ -1,12 +1,12 @@
 import type { Logger } from '../../core/logger';
-import { hostOf } from '../authSession';
+import { hostOf } from '../auth/authSession';
 import {
   describeError,
   isServiceMissing,
   type HubProblem,
   type NotebookHubs,
   type SignedInHub,
-} from './hubAccess';
+} from '../hub/hubAccess';
 import { foldersFirst } from './myNotebooksModel';
 import { TreeModel, type HubListing } from './treeModel';
 import { ViewIds, type TeamEntryNode, type TreeNode } from './treeNodes';

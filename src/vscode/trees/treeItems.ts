@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { NotebookHeader } from '../../core/catalog/protocol';
-import { hostOf } from '../authSession';
-import { CommandIds } from '../commandIds';
+import { hostOf } from '../auth/authSession';
+import { CommandIds } from '../commands/commandIds';
 import { uriOfOrUndefined } from './nodeUris';
 import {
   ContextValues,

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
-import { hostOf } from '../authSession';
-import { DisposableStore } from '../lifecycle';
-import { describeError, type SignedInHub, type HubProblem, type NotebookHubs } from './hubAccess';
+import { hostOf } from '../auth/authSession';
+import { DisposableStore } from '../app/lifecycle';
+import { describeError, type SignedInHub, type HubProblem, type NotebookHubs } from '../hub/hubAccess';
 import { nodeKey, type MessageNode, type TreeNode, type ViewId } from './treeNodes';
 
 /**

@@ -1,10 +1,10 @@
 import type { SupportedSummary, SupportedVersion, TeamEntry, Teammate } from '../../core/catalog/protocol';
 import type { ContentsEntry } from '../../core/contents/types';
-import type { SignedInHub } from './hubAccess';
+import type { SignedInHub } from '../hub/hubAccess';
 
 /**
  * Every `contextValue` the trees give their items. package.json's `view/item/context` menus match on these
- * (`viewItem == …`), and test/unit/vscode/commands.test.ts checks that every value a menu names is one of them.
+ * (`viewItem == …`), and test/unit/vscode/commandTable.test.ts checks that every value a menu names is one of them.
  */
 export const ContextValues = {
   /** A hub's top node when several hubs are signed in (Team and Supported). */

@@ -16,7 +16,7 @@ import {
   type KernelExecution,
   type KernelSession,
 } from '../../../src/core/kernels';
-import type { HubnbLocation } from '../../../src/core/uris';
+import type { HubnbLocation } from '../../../src/core/uris/types';
 import { extensionTokenScopes } from '../../../src/service/config';
 import type { HubHandle } from '../../hub/harness';
 import { adminClient } from '../clients';

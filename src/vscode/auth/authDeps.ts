@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { signInWithBrowser, startLoopbackReceiver } from '../../core/auth';
+import { createHubTransport } from '../../core/hub';
+
+/**
+ * The core pieces the sign-in adapters call, injected so unit tests drive the adapters with fakes and no
+ * network. activate() uses the defaults.
+ */
+export interface AuthDeps {
+  signIn: typeof signInWithBrowser;
+  createTransport: typeof createHubTransport;
+  startLoopback: typeof startLoopbackReceiver;
+  /** A new session id. */
+  randomId: () => string;
+  now: () => Date;
+  /**
+   * How long a browser sign-in waits before offering to type the code. VS Code cannot take a notification
+   * back, so the offer only appears when the browser has not returned quickly; most sign-ins never show it.
+   */
+  codeOfferDelayMs: number;
+}
+
+/** The real core, for activate(). */
+export const defaultAuthDeps: AuthDeps = {
+  signIn: signInWithBrowser,
+  createTransport: createHubTransport,
+  startLoopback: startLoopbackReceiver,
+  randomId: randomUUID,
+  now: () => new Date(),
+  codeOfferDelayMs: 10_000,
+};

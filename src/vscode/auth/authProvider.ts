@@ -1,0 +1,267 @@
+import * as vscode from 'vscode';
+import {
+  SESSIONS_SECRET_KEY,
+  SessionStore,
+  isExpired,
+  tokenPageUrl,
+  type AccountConnections,
+  type StoredSession,
+  type TokenGrant,
+} from '../../core/auth';
+import type { Logger } from '../../core/logger';
+import { signInWithApiToken } from './apiTokenSignIn';
+import { defaultAuthDeps, type AuthDeps } from './authDeps';
+import { accountId, accountLabel, hostOf, hubFromScopes, hubScope, toAuthSession } from './authSession';
+import { runBrowserSignIn } from './browserSignInFlow';
+import { isUserCancellation } from '../app/cancellation';
+import { pickHub } from './hubPicker';
+import { DisposableStore } from '../app/lifecycle';
+import { revokeStoredSession, type RevokeResult } from './revokeSession';
+import type { Settings } from '../app/settings';
+import type { UriCallbackRouter } from './uriCallbacks';
+
+/** What the provider is built from; `deps` replaces core pieces in tests. */
+export interface HubAuthProviderOptions {
+  secrets: vscode.SecretStorage;
+  settings: Settings;
+  callbacks: UriCallbackRouter;
+  /** Live connections per account, closed at sign-out because they outlive the token's revocation. */
+  connections: AccountConnections;
+  logger: Logger;
+  showLog: () => void;
+  deps?: Partial<AuthDeps>;
+}
+
+type ChangeEvent = vscode.AuthenticationProviderAuthenticationSessionsChangeEvent;
+
+const TRY_AGAIN = 'Try Again';
+const WITH_TOKEN = 'Sign in with API Token…';
+const SHOW_LOG = 'Show Log';
+const OPEN_TOKEN_PAGE = 'Open Token Page';
+/** Sign-out must not hang on a hub that is down; the session is forgotten locally either way. */
+const REVOKE_TIMEOUT_MS = 15_000;
+
+/**
+ * The `hub-notebooks` authentication provider: one session per hub and user, kept only in SecretStorage.
+ * Every window re-reads the store when another window changes it (`secrets.onDidChange`) and reports the
+ * difference, so the Accounts menu and status bar agree across windows.
+ */
+export class HubAuthProvider extends DisposableStore implements vscode.AuthenticationProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<ChangeEvent>());
+  readonly onDidChangeSessions = this.changed.event;
+  private readonly store: SessionStore;
+  private readonly deps: AuthDeps;
+  private readonly log: Logger;
+  /** The sessions as last announced, by id; the baseline of the next change event. */
+  private known = new Map<string, StoredSession>();
+  /** Re-reads run one after another, so one change is never announced twice. */
+  private sync: Promise<void>;
+
+  constructor(private readonly options: HubAuthProviderOptions) {
+    super();
+    this.deps = { ...defaultAuthDeps, ...options.deps };
+    this.log = options.logger;
+    this.store = new SessionStore(options.secrets);
+    this._register(
+      options.secrets.onDidChange((e) => {
+        if (e.key === SESSIONS_SECRET_KEY) void this.refresh();
+      }),
+    );
+    this.sync = this.store.list().then(
+      (all) => void (this.known = byId(all)),
+      (err: unknown) => this.log.error(`could not read the stored sessions: ${String(err)}`),
+    );
+  }
+
+  /** The live sessions, all or those of the hub a `hub:` scope names. */
+  async getSessions(scopes?: readonly string[]): Promise<vscode.AuthenticationSession[]> {
+    let hub: string | undefined;
+    try {
+      hub = hubFromScopes(scopes);
+    } catch {
+      return [];
+    }
+    const live = await this.liveSessions();
+    return live.filter((s) => hub === undefined || s.hubUrl === hub).map(toAuthSession);
+  }
+
+  /** The stored sessions that have not expired, newest first; expired ones are forgotten on the way. */
+  async liveSessions(): Promise<StoredSession[]> {
+    const now = this.deps.now();
+    const all = await this.store.list();
+    const expired = all.filter((s) => isExpired(s, now));
+    for (const session of expired) {
+      await this.store.remove(session.id);
+      this.options.connections.closeAll(accountId(session), 'session expired');
+      this.log.info(`the session of ${accountLabel(session)} expired`);
+    }
+    if (expired.length > 0) await this.refresh();
+    return all.filter((s) => !isExpired(s, now)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Signs in through the browser to the hub the scopes name, or one the user picks. */
+  async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
+    const hubUrl = await pickHub(this.options.settings, scopes, this.log);
+    try {
+      const { settings, callbacks } = this.options;
+      const grant = await runBrowserSignIn(
+        { deps: this.deps, settings, callbacks, logger: this.log },
+        hubUrl,
+      );
+      return await this.keep(this.fromGrant(grant, hubUrl), 'the browser');
+    } catch (err) {
+      this.reportFailure(err, hubUrl, 'browser');
+      throw err;
+    }
+  }
+
+  /** Signs in with a pasted API token (`Hub Notebooks: Sign in with API Token…`). */
+  async signInWithToken(scopes?: readonly string[]): Promise<vscode.AuthenticationSession> {
+    const hubUrl = await pickHub(this.options.settings, scopes, this.log);
+    try {
+      const session = await signInWithApiToken({ deps: this.deps, logger: this.log }, hubUrl);
+      return await this.keep(session, 'an API token');
+    } catch (err) {
+      this.reportFailure(err, hubUrl, 'token');
+      throw err;
+    }
+  }
+
+  /**
+   * Signs out: revokes the token on the hub, closes the account's connections, and forgets the session. A hub
+   * that cannot be reached does not keep the session here; the user is told where to revoke it by hand.
+   */
+  async removeSession(sessionId: string): Promise<void> {
+    const session = (await this.store.list()).find((s) => s.id === sessionId);
+    if (!session) return;
+    await this.revokeOnHub(session);
+    const closed = this.options.connections.closeAll(accountId(session), 'signed out');
+    await this.store.remove(session.id);
+    await this.refresh();
+    this.log.info(
+      `signed out of ${accountLabel(session)}${closed > 0 ? ` and closed ${closed} connection(s)` : ''}`,
+    );
+  }
+
+  private fromGrant(grant: TokenGrant, hubUrl: string): StoredSession {
+    // The hub URL is the one the user chose, not grant.hub_url: tokens only ever go where the user said.
+    return {
+      id: this.deps.randomId(),
+      hubUrl,
+      user: grant.user,
+      token: grant.token,
+      tokenId: grant.token_id,
+      scopes: grant.scopes,
+      expiresAt: grant.expires_at,
+      method: 'browser',
+      createdAt: this.deps.now().toISOString(),
+    };
+  }
+
+  private async keep(session: StoredSession, how: string): Promise<vscode.AuthenticationSession> {
+    const replaced = (await this.store.list()).filter(
+      (s) => s.id !== session.id && accountId(s) === accountId(session),
+    );
+    await this.store.add(session);
+    await this.refresh();
+    this.log.info(`signed in to ${accountLabel(session)} with ${how}`);
+    // The store dropped the account's older session; nothing can use its token now, so it should not live on.
+    for (const old of replaced) void this.revokeQuietly(old);
+    return toAuthSession(session);
+  }
+
+  private async revokeQuietly(session: StoredSession): Promise<void> {
+    try {
+      const result = await this.revoke(session);
+      this.log.info(`the replaced token of ${accountLabel(session)}: ${result}`);
+    } catch (err) {
+      this.log.warn(`could not revoke the replaced token of ${accountLabel(session)}: ${String(err)}`);
+    }
+  }
+
+  /** Shows a failed sign-in with ways forward; a cancelled one only goes to the log. */
+  private reportFailure(err: unknown, hubUrl: string, method: StoredSession['method']): void {
+    const host = hostOf(hubUrl);
+    if (isUserCancellation(err)) {
+      this.log.info(`sign-in to ${host} cancelled`);
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    this.log.warn(`sign-in to ${host} failed: ${message}`);
+    const items = method === 'browser' ? [TRY_AGAIN, WITH_TOKEN, SHOW_LOG] : [TRY_AGAIN, SHOW_LOG];
+    void vscode.window.showErrorMessage(message, ...items).then((pick) => {
+      const scopes = [hubScope(hubUrl)];
+      // Each attempt reports its own failure, so these promises only need their rejection absorbed.
+      if (pick === TRY_AGAIN && method === 'browser') void this.createSession(scopes).catch(() => undefined);
+      else if (pick === TRY_AGAIN || pick === WITH_TOKEN)
+        void this.signInWithToken(scopes).catch(() => undefined);
+      else if (pick === SHOW_LOG) this.options.showLog();
+    });
+  }
+
+  private async revokeOnHub(session: StoredSession): Promise<void> {
+    const host = hostOf(session.hubUrl);
+    const page = tokenPageUrl(new URL(session.hubUrl));
+    try {
+      const result = await this.revoke(session);
+      if (result === 'revoked') this.log.info(`revoked the token on ${host}`);
+      else if (result === 'already-invalid') this.log.info(`${host} had already stopped accepting the token`);
+      else {
+        this.warnWithTokenPage(
+          `${host} did not say which token this is, so Hub Notebooks could not revoke it. It is forgotten ` +
+            `here but still works on the hub: revoke it on your token page, ${page}`,
+          page,
+        );
+      }
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.warn(`could not revoke the token on ${host}: ${message}`);
+      this.warnWithTokenPage(
+        `Hub Notebooks forgot your token for ${host} but could not revoke it on the hub: ${message} ` +
+          `Revoke it on your token page, ${page}`,
+        page,
+      );
+    }
+  }
+
+  private revoke(session: StoredSession): Promise<RevokeResult> {
+    const ctx = { deps: this.deps, servicePath: this.options.settings.servicePath, logger: this.log };
+    return revokeStoredSession(session, ctx, AbortSignal.timeout(REVOKE_TIMEOUT_MS));
+  }
+
+  private warnWithTokenPage(message: string, page: string): void {
+    void vscode.window.showWarningMessage(message, OPEN_TOKEN_PAGE).then((pick) => {
+      if (pick === OPEN_TOKEN_PAGE) void vscode.env.openExternal(vscode.Uri.parse(page, true));
+    });
+  }
+
+  /** Re-reads the store and announces what changed since the last announcement. */
+  private refresh(): Promise<void> {
+    this.sync = this.sync
+      .then(() => this.announceChanges())
+      .then(undefined, (err: unknown) => this.log.error(`could not update the sessions: ${String(err)}`));
+    return this.sync;
+  }
+
+  private async announceChanges(): Promise<void> {
+    const current = await this.store.list();
+    const next = byId(current);
+    const added = current.filter((s) => !this.known.has(s.id));
+    const removed = [...this.known.values()].filter((s) => !next.has(s.id));
+    const changed = current.filter((s) => {
+      const before = this.known.get(s.id);
+      return before !== undefined && JSON.stringify(before) !== JSON.stringify(s);
+    });
+    this.known = next;
+    if (added.length + removed.length + changed.length === 0) return;
+    this.changed.fire({
+      added: added.map(toAuthSession),
+      removed: removed.map(toAuthSession),
+      changed: changed.map(toAuthSession),
+    });
+  }
+}
+
+function byId(sessions: StoredSession[]): Map<string, StoredSession> {
+  return new Map(sessions.map((s) => [s.id, s]));
+}

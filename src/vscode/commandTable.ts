@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { signIn, signInWithToken, signOut } from './auth/authCommands';
+import type { HubAuthProvider } from './auth/authProvider';
+import { CommandIds, type CommandId } from './commands/commandIds';
+import type { HubSessions } from './hub/hubSessions';
+import type { ExtensionLog } from './app/log';
+import { kernelCommands, type KernelCommandDeps } from './kernels/kernelCommands';
+import { notebookCommands, type NotebookCommandDeps } from './catalog/notebookCommands';
+import { openSupportedNotebook } from './catalog/openSupported';
+import { openTeammateNotebook } from './catalog/openTeammate';
+import { serverCommands } from './hub/serverCommands';
+
+/** What the command handlers need; grows as the extension gains parts. */
+export interface CommandContext {
+  log: ExtensionLog;
+  auth: HubAuthProvider;
+  /** For the hub commands to come (run), which act as the signed-in user. */
+  sessions: HubSessions;
+  /** The trees, the signed-in hubs' clients, server control, Save a Copy and the remote-change check. */
+  notebooks: Omit<NotebookCommandDeps, 'log'>;
+  /** The notebooks' hub kernels. */
+  kernels: KernelCommandDeps['kernels'];
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+/** The one table of command id → handler. TypeScript makes every id in CommandIds have a handler. */
+export function createCommands(ctx: CommandContext): Record<CommandId, Handler> {
+  const authLog = ctx.log.for('auth');
+  const notebooks = { ...ctx.notebooks, log: ctx.log.for('notebooks') };
+  const { hubs, log } = notebooks;
+  return {
+    [CommandIds.showLog]: () => ctx.log.show(),
+    [CommandIds.signIn]: () => signIn(authLog),
+    [CommandIds.signInWithToken]: () => signInWithToken(ctx.auth),
+    [CommandIds.signOut]: () => signOut(ctx.auth),
+    ...notebookCommands(notebooks),
+    ...serverCommands({ hubs, servers: notebooks.servers, myNotebooks: notebooks.trees.myNotebooks }),
+    [CommandIds.openSupportedNotebook]: () => openSupportedNotebook(hubs, log),
+    [CommandIds.openTeammateNotebook]: () => openTeammateNotebook(hubs, log),
+    ...kernelCommands({ kernels: ctx.kernels, log: ctx.log.for('kernels') }),
+  };
+}
+
+/** Registers every command of the table and returns one disposable for all of them. */
+export function registerCommands(table: Record<CommandId, Handler>): vscode.Disposable {
+  const disposables = Object.entries(table).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, handler),
+  );
+  return vscode.Disposable.from(...disposables);
+}

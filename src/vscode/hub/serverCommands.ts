@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import { hostOf } from '../auth/authSession';
+import { CommandIds } from '../commands/commandIds';
+import { signedInOrOffer } from './signInOffer';
+import type { NotebookHubs, ServerControl } from './hubAccess';
+import type { MyNotebooksModel } from '../trees/myNotebooksModel';
+
+/** What Start Server and Stop Server work with. */
+export interface ServerCommandDeps {
+  hubs: NotebookHubs;
+  servers: ServerControl;
+  myNotebooks: MyNotebooksModel;
+}
+
+/**
+ * Start Server and Stop Server (My Notebooks' title bar, a hub's node, the palette). They act on the hub of
+ * the node they were run on; from the title bar or the palette, on the one hub whose server is in the other
+ * state, or on the hub the user picks. My Notebooks is listed again afterwards.
+ */
+export function serverCommands(deps: ServerCommandDeps) {
+  const act =
+    (want: 'stopped' | 'running', run: (hubUrl: string) => Promise<unknown>) => async (arg?: unknown) => {
+      const hubUrl = hubOf(arg) ?? (await pickHub(deps, want));
+      if (!hubUrl) return;
+      await run(hubUrl);
+      deps.myNotebooks.refresh();
+    };
+  return {
+    [CommandIds.startServer]: act('stopped', (hub) => deps.servers.startServer(hub)),
+    [CommandIds.stopServer]: act('running', (hub) => deps.servers.stopServer(hub)),
+  };
+}
+
+function hubOf(arg: unknown): string | undefined {
+  if (typeof arg !== 'object' || arg === null || !('hub' in arg)) return undefined;
+  const hub = arg.hub;
+  return typeof hub === 'object' && hub !== null && 'hubUrl' in hub ? String(hub.hubUrl) : undefined;
+}
+
+/** The hub to act on: the only candidate, or the user's pick; undefined when there is none or they cancel. */
+async function pickHub(deps: ServerCommandDeps, state: 'stopped' | 'running'): Promise<string | undefined> {
+  const accounts = await signedInOrOffer(deps.hubs, 'Sign in to your hub first.');
+  if (!accounts) return undefined;
+  const states = deps.myNotebooks.serverStates;
+  const inState = accounts.filter((a) => states.get(a.hubUrl) === state);
+  const candidates = inState.length > 0 ? inState : accounts;
+  if (candidates.length === 1) return candidates[0]?.hubUrl;
+  const pick = await vscode.window.showQuickPick(
+    candidates.map((a) => ({ label: hostOf(a.hubUrl), description: a.user, hubUrl: a.hubUrl })),
+    {
+      placeHolder: state === 'stopped' ? 'Start your server on which hub?' : 'Stop your server on which hub?',
+    },
+  );
+  return pick?.hubUrl;
+}

@@ -1,0 +1,135 @@
+import * as vscode from 'vscode';
+import { ServerNotRunningError } from '../../core/hub';
+import type { Logger } from '../../core/logger';
+import { SingleFlight } from '../../core/singleFlight';
+import { hostOf } from '../auth/authSession';
+import { isUserCancellation, toAbortSignal } from '../app/cancellation';
+import type { HubAccount } from './hubClients';
+
+/** What server control needs from HubNotebookClients. */
+export interface ServerClients {
+  run<T>(hubUrl: string, operation: (account: HubAccount) => Promise<T>): Promise<T>;
+}
+
+const START = 'Start Server';
+const CANCEL = 'Cancel';
+const STOP = 'Stop Server';
+
+/**
+ * Starts and stops the user's own server on a hub. A server is only ever started after the user said so:
+ * either they clicked Start, or they answered "Start Server" when an operation on their own notebooks found
+ * it stopped (`withServer`).
+ */
+export class HubServers {
+  /** One consent prompt per hub at a time: every operation that fails meanwhile waits for the same answer. */
+  private readonly asking = new SingleFlight<string, boolean>();
+  /** One start per hub at a time, whether from a prompt or the title-bar button. */
+  private readonly starting = new SingleFlight<string, boolean>();
+
+  constructor(
+    private readonly clients: ServerClients,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Runs an operation on the user's own server. When it fails because the server is stopped, asks the user
+   * whether to start it; if they agree and it starts, runs the operation once more. Declined or failed, the
+   * original ServerNotRunningError reaches the caller.
+   */
+  async withServer<T>(hubUrl: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      if (!(err instanceof ServerNotRunningError)) throw err;
+      if (!(await this.askToStart(hubUrl))) throw err;
+      return operation();
+    }
+  }
+
+  /** Starts the server with progress in a cancellable notification; true when it is running. */
+  startServer(hubUrl: string): Promise<boolean> {
+    return this.starting.run(hubUrl, () => this.start(hubUrl));
+  }
+
+  /** Asks for confirmation, then stops the server; true when it stopped. */
+  async stopServer(hubUrl: string): Promise<boolean> {
+    const host = hostOf(hubUrl);
+    const pick = await vscode.window.showWarningMessage(
+      `Stop your server on ${host}?`,
+      {
+        modal: true,
+        detail: 'Running kernels stop and lose their state. Your saved notebooks stay on the hub.',
+      },
+      STOP,
+    );
+    if (pick !== STOP) return false;
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Stopping your server on ${host}…` },
+        (_progress, token) =>
+          this.clients.run(hubUrl, (a) => a.hub.stopServer(a.user, { signal: toAbortSignal(token) })),
+      );
+      this.logger.info(`stopped the server on ${host}`);
+      return true;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.warn(`could not stop the server on ${host}: ${message}`);
+      void vscode.window.showErrorMessage(`Could not stop your server on ${host}: ${message}`);
+      return false;
+    }
+  }
+
+  private askToStart(hubUrl: string): Promise<boolean> {
+    return this.asking.run(hubUrl, () => this.promptAndStart(hubUrl));
+  }
+
+  private async promptAndStart(hubUrl: string): Promise<boolean> {
+    const host = hostOf(hubUrl);
+    this.logger.info(`the server on ${host} is not running; asking whether to start it`);
+    // Not modal: the user may want to finish something else first, and the waiting operations keep waiting.
+    const pick = await vscode.window.showWarningMessage(
+      `Your server on ${host} is not running. Start it to open and save your notebooks?`,
+      START,
+      CANCEL,
+    );
+    if (pick !== START) {
+      this.logger.info(`the user did not start the server on ${host}`);
+      return false;
+    }
+    return this.startServer(hubUrl);
+  }
+
+  private async start(hubUrl: string): Promise<boolean> {
+    const host = hostOf(hubUrl);
+    this.logger.info(`starting the server on ${host}`);
+    try {
+      await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Starting your server on ${host}`,
+          cancellable: true,
+        },
+        (progress, token) =>
+          this.clients.run(hubUrl, (a) =>
+            a.hub.startServer(a.user, {
+              signal: toAbortSignal(token),
+              onProgress: (event) => {
+                if (event.message) progress.report({ message: event.message });
+              },
+            }),
+          ),
+      );
+      this.logger.info(`the server on ${host} is running`);
+      return true;
+    } catch (err) {
+      if (isUserCancellation(err)) {
+        this.logger.info(`starting the server on ${host} was cancelled`);
+        return false;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.warn(`could not start the server on ${host}: ${message}`);
+      void vscode.window.showErrorMessage(`Could not start your server on ${host}: ${message}`);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,150 @@
+// Builds the auth adapters over the fake vscode module, with an in-memory hub transport instead of the network.
+import { fake } from '../../support/useFakeVscode';
+import { FakeSecretStorage } from '../../support/fakeVscode';
+import { AccountConnections, type StoredSession } from '../../../src/core/auth';
+import type { HubTransport, HubTransportOptions } from '../../../src/core/hub';
+import type { Logger } from '../../../src/core/logger';
+import type { AuthDeps } from '../../../src/vscode/auth/authDeps';
+import { HubAuthProvider } from '../../../src/vscode/auth/authProvider';
+import { Settings } from '../../../src/vscode/app/settings';
+import { UriCallbackRouter } from '../../../src/vscode/auth/uriCallbacks';
+
+export { fake };
+
+export const HUB = 'https://hub.example.org/';
+export const EXTENSION_ID = 'hub-notebooks.hub-notebooks';
+
+/** A Logger that keeps its lines, to check what was logged and that no secret was. */
+export function recordingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const line =
+    (level: string) =>
+    (m: unknown, ...args: unknown[]) =>
+      lines.push(`${level} ${String(m)} ${args.map(String).join(' ')}`.trim());
+  return {
+    lines,
+    logger: {
+      trace: line('trace'),
+      debug: line('debug'),
+      info: line('info'),
+      warn: line('warn'),
+      error: line('error'),
+    },
+  };
+}
+
+/** One request the fake hub received, with the token the transport would have sent. */
+export interface HubCall {
+  baseUrl: string;
+  method: string;
+  path: string;
+  body: unknown;
+  token: string | undefined;
+}
+
+export type HubAnswer = { status: number; body?: unknown } | Error;
+
+/** A createHubTransport stand-in: every request goes to `answer`, and is recorded. */
+export function fakeHub(answer: (call: HubCall) => HubAnswer = () => ({ status: 404 })) {
+  const calls: HubCall[] = [];
+  const hub = { calls, answer };
+  const createTransport = (options: HubTransportOptions): HubTransport => ({
+    baseUrl: new URL(options.baseUrl),
+    async request(req) {
+      const token = await options.getToken();
+      const call = { baseUrl: options.baseUrl, method: req.method, path: req.path, body: req.body, token };
+      calls.push(call);
+      const result = hub.answer(call);
+      if (result instanceof Error) throw result;
+      return {
+        status: result.status,
+        headers: { 'content-type': 'application/json' },
+        data: result.body === undefined ? '' : JSON.stringify(result.body),
+        url: new URL(req.path, options.baseUrl).href,
+        redirects: 0,
+      };
+    },
+    stream() {
+      return Promise.reject(new Error('the fake hub does not stream'));
+    },
+  });
+  return Object.assign(hub, { createTransport });
+}
+
+/** A stored session with sensible values; tests override what they look at. */
+export function storedSession(overrides: Partial<StoredSession> = {}): StoredSession {
+  return {
+    id: 'session-1',
+    hubUrl: HUB,
+    user: 'alice',
+    token: 'secret-token-alice',
+    tokenId: 'a1',
+    scopes: ['access:servers!user=alice'],
+    expiresAt: null,
+    method: 'browser',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** Puts sessions into a secret storage the way SessionStore keeps them. */
+export async function seed(secrets: FakeSecretStorage, sessions: StoredSession[]): Promise<void> {
+  await secrets.store('hubNotebooks.sessions', JSON.stringify(sessions));
+}
+
+export interface ProviderSetup {
+  secrets?: FakeSecretStorage;
+  deps?: Partial<AuthDeps>;
+  hub?: ReturnType<typeof fakeHub>;
+}
+
+/** A provider over its own or a shared secret storage, as one window of VS Code would build it. */
+export function makeProvider(setup: ProviderSetup = {}) {
+  const secrets = setup.secrets ?? new FakeSecretStorage();
+  const hub = setup.hub ?? fakeHub();
+  const log = recordingLogger();
+  const settings = new Settings(log.logger);
+  const callbacks = new UriCallbackRouter(EXTENSION_ID, log.logger);
+  const registration = callbacks.register();
+  const connections = new AccountConnections();
+  let logShown = 0;
+  let ids = 0;
+  const provider = new HubAuthProvider({
+    secrets: secrets,
+    settings,
+    callbacks,
+    connections,
+    logger: log.logger,
+    showLog: () => void logShown++,
+    deps: {
+      createTransport: hub.createTransport,
+      randomId: () => `id-${++ids}`,
+      now: () => new Date('2026-06-01T12:00:00.000Z'),
+      codeOfferDelayMs: 0,
+      startLoopback: () => Promise.reject(new Error('no loopback in this test')),
+      ...setup.deps,
+    },
+  });
+  const dispose = () => {
+    provider.dispose();
+    registration.dispose();
+    callbacks.dispose();
+    settings.dispose();
+  };
+  return { provider, secrets, hub, settings, callbacks, connections, log, logShown: () => logShown, dispose };
+}
+
+/** Waits until `condition` holds, letting promises and timers run; fails after `ms`. */
+export async function until(condition: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+/** The sessions stored in a secret storage, as SessionStore wrote them. */
+export function storedIn(secrets: FakeSecretStorage): StoredSession[] {
+  const raw = secrets.values.get('hubNotebooks.sessions');
+  return raw ? (JSON.parse(raw) as StoredSession[]) : [];
+}
