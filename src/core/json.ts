@@ -1,3 +1,4 @@
+import { messageOf } from './errors';
 /**
  * JSON from outside, with a depth limit. V8's `JSON.parse` copes with any nesting, but `JSON.stringify` and
  * every recursive walk over the result (ours, and nbformat's in Python) overflow their stacks on a few
@@ -22,7 +23,7 @@ export function parseJson(text: string, maxDepth: number): ParseJsonResult {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
+    const detail = messageOf(err);
     return { ok: false, reason: `The text is not valid JSON (${detail}).` };
   }
 }

@@ -2,6 +2,7 @@ import type { Logger } from '../core/logger';
 import { CLI_COMMANDS, runCli } from './cli/publish';
 import { loadServiceConfig } from './config';
 import { createServiceServer } from './server';
+import { messageOf } from '../core/errors';
 
 declare const HUB_NOTEBOOKS_VERSION: string | undefined;
 
@@ -64,7 +65,7 @@ if (command !== undefined && CLI_COMMANDS.includes(command)) {
   try {
     main();
   } catch (err) {
-    log.error(err instanceof Error ? err.message : String(err));
+    log.error(messageOf(err));
     process.exit(1);
   }
 }

@@ -23,6 +23,7 @@ import { HubServers } from './hub/serverStart';
 import { Settings } from './app/settings';
 import { NotebookTrees } from './trees/notebookTrees';
 import { UriCallbackRouter } from './auth/uriCallbacks';
+import { messageOf } from '../core/errors';
 
 /**
  * Wires the extension: builds the core, wraps it in adapters and registers them. It does nothing else, so
@@ -114,7 +115,7 @@ export function activate(context: vscode.ExtensionContext): void {
           `in ${evaluated.toFixed(1)} ms, activate() took ${activated.toFixed(1)} ms`,
       );
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     log.for('extension').error(`Activation failed: ${message}`);
     void vscode.window
       .showErrorMessage(`Hub Notebooks could not start: ${message}`, 'Show Log')

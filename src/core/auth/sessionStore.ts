@@ -24,6 +24,36 @@ const storedSessionSchema = z.object({
 /** One signed-in hub account, as kept in SecretStorage. The token is only ever stored here. */
 export type StoredSession = z.infer<typeof storedSessionSchema>;
 
+/** A stored entry that failed its schema: why (field names only), and its token's handle when that parsed. */
+export interface UnreadableSession {
+  reason: string;
+  revocable?: Pick<StoredSession, 'hubUrl' | 'user' | 'token' | 'tokenId' | 'method'>;
+}
+
+/** What the store holds: the sessions that parsed, and the entries that did not. */
+export interface StoreContents {
+  sessions: StoredSession[];
+  unreadable: UnreadableSession[];
+}
+
+const revocableSchema = z.object({
+  hubUrl: storedSessionSchema.shape.hubUrl,
+  user: storedSessionSchema.shape.user,
+  token: storedSessionSchema.shape.token,
+  tokenId: storedSessionSchema.shape.tokenId,
+  method: storedSessionSchema.shape.method,
+});
+
+function unreadableEntry(
+  item: unknown,
+  issues: readonly { path: readonly PropertyKey[] }[],
+): UnreadableSession {
+  const fields = [...new Set(issues.map((i) => i.path.map(String).join('.') || '(the entry)'))];
+  const reason = `a stored sign-in has unreadable fields: ${fields.join(', ')}`;
+  const revocable = revocableSchema.safeParse(item);
+  return revocable.success ? { reason, revocable: revocable.data } : { reason };
+}
+
 /** The one SecretStorage key all sessions live under, so `secrets.onDidChange` has one key to watch. */
 export const SESSIONS_SECRET_KEY = 'hubNotebooks.sessions';
 
@@ -34,21 +64,41 @@ export const SESSIONS_SECRET_KEY = 'hubNotebooks.sessions';
 export class SessionStore {
   constructor(private readonly secrets: SecretStore) {}
 
-  /** Every stored session; a corrupt entry is dropped rather than blocking sign-in forever. */
+  /** Every stored session that can be read; see `read()` for the others. */
   async list(): Promise<StoredSession[]> {
+    return (await this.read()).sessions;
+  }
+
+  /**
+   * The stored sessions, and the entries that could not be read, each with why (never a value) and, where
+   * the fields it needs could be read, what it takes to revoke its token. An unreadable entry is never used;
+   * the next write drops it.
+   */
+  async read(): Promise<StoreContents> {
     const raw = await this.secrets.get(SESSIONS_SECRET_KEY);
-    if (!raw) return [];
+    if (!raw) return { sessions: [], unreadable: [] };
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch {
-      return [];
+      return { sessions: [], unreadable: [{ reason: 'the stored sign-ins are not JSON' }] };
     }
-    if (!Array.isArray(parsed)) return [];
-    return parsed.flatMap((item) => {
+    if (!Array.isArray(parsed))
+      return { sessions: [], unreadable: [{ reason: 'the stored sign-ins are not a list' }] };
+    const sessions: StoredSession[] = [];
+    const unreadable: UnreadableSession[] = [];
+    for (const item of parsed) {
       const result = storedSessionSchema.safeParse(item);
-      return result.success ? [result.data] : [];
-    });
+      if (result.success) sessions.push(result.data);
+      else unreadable.push(unreadableEntry(item, result.error.issues));
+    }
+    return { sessions, unreadable };
+  }
+
+  /** Rewrites the store with its readable sessions only, when it holds anything else. */
+  async dropUnreadable(): Promise<void> {
+    const { sessions, unreadable } = await this.read();
+    if (unreadable.length > 0) await this.write(sessions);
   }
 
   /** Adds a session, replacing an older one for the same hub and user. */

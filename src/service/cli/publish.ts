@@ -13,6 +13,7 @@ import {
 import { createHubTransport, type HubResponse, type HubTransport } from '../../core/hub';
 import { checkShape } from '../../core/hub/response';
 import { parseNotebook, stripOutputs } from '../../core/notebook';
+import { messageOf } from '../../core/errors';
 
 /** The commands main.ts hands to runCli rather than starting the service. */
 export const CLI_COMMANDS: readonly string[] = ['publish', 'rollback', 'help', '--help', '-h'];
@@ -50,7 +51,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
   try {
     options = parseCliArgs(argv, env);
   } catch (err) {
-    io.err(`${err instanceof Error ? err.message : String(err)}\nRun with --help for usage.`);
+    io.err(`${messageOf(err)}\nRun with --help for usage.`);
     return 2;
   }
   if (options.command === 'help') {
@@ -71,7 +72,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
     );
     return 0;
   } catch (err) {
-    io.err(`${options.command} failed: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`${options.command} failed: ${messageOf(err)}`);
     return 1;
   }
 }

@@ -16,6 +16,7 @@ import type { ApiRoutes, Caller } from '../api/routes';
 import { RequestError, sendJson } from '../http';
 import { formatBytes, readLimitedBody } from './body';
 import { SupportedStore, SupportedStoreError } from './store';
+import { messageOf } from '../../core/errors';
 
 export interface SupportedRoutesOptions {
   /** The largest notebook accepted; MAX_NOTEBOOK_BYTES unless a test wants less. */
@@ -183,7 +184,7 @@ export class SupportedRoutes implements ApiRoutes {
       this.store = this.openStore();
       return this.store;
     } catch (err) {
-      this.log.error(`supported: cannot open the store: ${err instanceof Error ? err.message : String(err)}`);
+      this.log.error(`supported: cannot open the store: ${messageOf(err)}`);
       throw new RequestError(
         500,
         'server_error',

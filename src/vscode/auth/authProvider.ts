@@ -7,6 +7,8 @@ import {
   type AccountConnections,
   type StoredSession,
   type TokenGrant,
+  type UnreadableSession,
+  checkHubUrl,
 } from '../../core/auth';
 import type { Logger } from '../../core/logger';
 import { signInWithApiToken } from './apiTokenSignIn';
@@ -19,6 +21,7 @@ import { DisposableStore } from '../app/lifecycle';
 import { revokeStoredSession, type RevokeResult } from './revokeSession';
 import type { Settings } from '../app/settings';
 import type { UriCallbackRouter } from './uriCallbacks';
+import { messageOf } from '../../core/errors';
 
 /** What the provider is built from; `deps` replaces core pieces in tests. */
 export interface HubAuthProviderOptions {
@@ -32,9 +35,11 @@ export interface HubAuthProviderOptions {
   deps?: Partial<AuthDeps>;
 }
 
+type Revocable = NonNullable<UnreadableSession['revocable']>;
 type ChangeEvent = vscode.AuthenticationProviderAuthenticationSessionsChangeEvent;
 
 const TRY_AGAIN = 'Try Again';
+const SIGN_IN_AGAIN = 'Sign In Again';
 const WITH_TOKEN = 'Sign in with API Token…';
 const SHOW_LOG = 'Show Log';
 const OPEN_TOKEN_PAGE = 'Open Token Page';
@@ -52,7 +57,10 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
   private readonly store: SessionStore;
   private readonly deps: AuthDeps;
   private readonly log: Logger;
-  /** The sessions as last announced, by id; the baseline of the next change event. */
+  /**
+   * The sessions as last read and announced, by id: what every request reads its token from, kept in step with
+   * SecretStorage by `secrets.onDidChange`, and the baseline of the next change event.
+   */
   private known = new Map<string, StoredSession>();
   /** Re-reads run one after another, so one change is never announced twice. */
   private sync: Promise<void>;
@@ -67,7 +75,7 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
         if (e.key === SESSIONS_SECRET_KEY) void this.refresh();
       }),
     );
-    this.sync = this.store.list().then(
+    this.sync = this.readStore().then(
       (all) => void (this.known = byId(all)),
       (err: unknown) => this.log.error(`could not read the stored sessions: ${String(err)}`),
     );
@@ -88,7 +96,8 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
   /** The stored sessions that have not expired, newest first; expired ones are forgotten on the way. */
   async liveSessions(): Promise<StoredSession[]> {
     const now = this.deps.now();
-    const all = await this.store.list();
+    await this.sync;
+    const all = [...this.known.values()];
     const expired = all.filter((s) => isExpired(s, now));
     for (const session of expired) {
       await this.store.remove(session.id);
@@ -132,7 +141,8 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
    * that cannot be reached does not keep the session here; the user is told where to revoke it by hand.
    */
   async removeSession(sessionId: string): Promise<void> {
-    const session = (await this.store.list()).find((s) => s.id === sessionId);
+    await this.sync;
+    const session = this.known.get(sessionId);
     if (!session) return;
     await this.revokeOnHub(session);
     const closed = this.options.connections.closeAll(accountId(session), 'signed out');
@@ -159,7 +169,8 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
   }
 
   private async keep(session: StoredSession, how: string): Promise<vscode.AuthenticationSession> {
-    const replaced = (await this.store.list()).filter(
+    await this.sync;
+    const replaced = [...this.known.values()].filter(
       (s) => s.id !== session.id && accountId(s) === accountId(session),
     );
     await this.store.add(session);
@@ -186,7 +197,7 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
       this.log.info(`sign-in to ${host} cancelled`);
       return;
     }
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     this.log.warn(`sign-in to ${host} failed: ${message}`);
     const items = method === 'browser' ? [TRY_AGAIN, WITH_TOKEN, SHOW_LOG] : [TRY_AGAIN, SHOW_LOG];
     void vscode.window.showErrorMessage(message, ...items).then((pick) => {
@@ -214,7 +225,7 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
         );
       }
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       this.log.warn(`could not revoke the token on ${host}: ${message}`);
       this.warnWithTokenPage(
         `Hub Notebooks forgot your token for ${host} but could not revoke it on the hub: ${message} ` +
@@ -224,7 +235,7 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
     }
   }
 
-  private revoke(session: StoredSession): Promise<RevokeResult> {
+  private revoke(session: Revocable): Promise<RevokeResult> {
     const ctx = { deps: this.deps, servicePath: this.options.settings.servicePath, logger: this.log };
     return revokeStoredSession(session, ctx, AbortSignal.timeout(REVOKE_TIMEOUT_MS));
   }
@@ -233,6 +244,56 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
     void vscode.window.showWarningMessage(message, OPEN_TOKEN_PAGE).then((pick) => {
       if (pick === OPEN_TOKEN_PAGE) void vscode.env.openExternal(vscode.Uri.parse(page, true));
     });
+  }
+
+  /** The readable stored sessions; unreadable entries are reported, revoked where possible, and dropped. */
+  private async readStore(): Promise<StoredSession[]> {
+    const { sessions, unreadable } = await this.store.read();
+    if (unreadable.length > 0) await this.dropUnreadable(unreadable);
+    return sessions;
+  }
+
+  private async dropUnreadable(unreadable: UnreadableSession[]): Promise<void> {
+    for (const entry of unreadable) this.log.warn(`ignored ${entry.reason}`);
+    const revocable = unreadable.flatMap((e) =>
+      e.revocable && checkHubUrl(e.revocable.hubUrl).ok ? [e.revocable] : [],
+    );
+    const revoked: string[] = [];
+    for (const session of revocable) {
+      const label = accountLabel(session);
+      try {
+        const result = await this.revoke(session);
+        this.log.info(`the unreadable sign-in of ${label}: ${result}`);
+        if (result !== 'not-revocable') revoked.push(label);
+      } catch (err) {
+        this.log.warn(`could not revoke the unreadable sign-in of ${label}: ${messageOf(err)}`);
+      }
+    }
+    await this.store.dropUnreadable();
+    this.reportUnreadable(unreadable.length, revocable, revoked);
+  }
+
+  private reportUnreadable(count: number, known: Revocable[], revoked: string[]): void {
+    const what = count === 1 ? 'a stored sign-in' : `${count} stored sign-ins`;
+    const whose = known.length > 0 ? ` (${known.map(accountLabel).join(', ')})` : '';
+    const tokens =
+      revoked.length === 0
+        ? ' If it was still valid, its token works on the hub until it expires: revoke it on your token page.'
+        : revoked.length === known.length && known.length === count
+          ? ' Its token was revoked on the hub.'
+          : ` Revoked on the hub: ${revoked.join(', ')}.`;
+    const hub = known[0]?.hubUrl;
+    void vscode.window
+      .showWarningMessage(
+        `Hub Notebooks could not read ${what}${whose}, so it is signed out.${tokens} Sign in again to go on.`,
+        SIGN_IN_AGAIN,
+        SHOW_LOG,
+      )
+      .then((pick) => {
+        if (pick === SIGN_IN_AGAIN)
+          void this.createSession(hub ? [hubScope(hub)] : []).catch(() => undefined);
+        else if (pick === SHOW_LOG) this.options.showLog();
+      });
   }
 
   /** Re-reads the store and announces what changed since the last announcement. */
@@ -244,7 +305,7 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
   }
 
   private async announceChanges(): Promise<void> {
-    const current = await this.store.list();
+    const current = await this.readStore();
     const next = byId(current);
     const added = current.filter((s) => !this.known.has(s.id));
     const removed = [...this.known.values()].filter((s) => !next.has(s.id));

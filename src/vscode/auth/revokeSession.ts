@@ -12,7 +12,7 @@ export type RevokeResult = 'revoked' | 'already-invalid' | 'not-revocable';
  * (JupyterHub 3.0 does not report it) cannot be revoked from here.
  */
 export async function revokeStoredSession(
-  session: StoredSession,
+  session: Pick<StoredSession, 'hubUrl' | 'user' | 'token' | 'tokenId' | 'method'>,
   ctx: { deps: AuthDeps; servicePath: string; logger: Logger },
   signal?: AbortSignal,
 ): Promise<RevokeResult> {

@@ -4,6 +4,7 @@ import { ContentsError } from '../../core/contents';
 import { HubError } from '../../core/hub';
 import { HubnbUriError } from '../../core/uris/hubnbUri';
 import { NotSignedInError } from '../hub/hubClients';
+import { messageOf } from '../../core/errors';
 
 /** Whether a failed operation was reading or changing something; a bad path reads as missing, writes as denied. */
 export type Access = 'read' | 'write';
@@ -21,7 +22,7 @@ export interface MappedError {
  */
 export function toFileSystemError(err: unknown, uri: vscode.Uri | undefined, access: Access): MappedError {
   if (err instanceof vscode.FileSystemError) return { error: err };
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   const E = vscode.FileSystemError;
   if (err instanceof NotSignedInError) return { error: E.Unavailable(message), signIn: err };
   if (err instanceof HubnbUriError)

@@ -4,6 +4,7 @@ import type { Logger } from '../../core/logger';
 import { checkRelativePath } from '../../core/uris/relativePath';
 import { HUBNB_SCHEME, type HubnbLocation } from '../../core/uris/types';
 import type { HubnbFileSystemProvider } from './hubnbFileSystem';
+import { messageOf } from '../../core/errors';
 
 export interface SaveCopyDeps {
   /** Reads the source and writes the copy, so the copy gets the provider's checks and server-start consent. */
@@ -48,7 +49,7 @@ export async function saveCopyToMyNotebooks(
     await vscode.commands.executeCommand(...(open as [string, ...unknown[]]));
     return target;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     deps.logger.warn(`could not save a copy of ${source.toString()}: ${message}`);
     void vscode.window.showErrorMessage(`Could not save a copy: ${message}`);
     return undefined;

@@ -3,6 +3,7 @@ import type { CatalogApi } from '../../core/catalog/types';
 import type { ContentsApi } from '../../core/contents/types';
 import { CatalogError } from '../../core/catalog/errors';
 import { HubUnavailableError, InvalidHubResponseError, ServerNotRunningError } from '../../core/hub';
+import { messageOf } from '../../core/errors';
 
 /** A hub the user is signed in to, and as whom. */
 export interface SignedInHub {
@@ -68,5 +69,5 @@ export function isServiceMissing(err: unknown): boolean {
 
 /** An error as a sentence for the user; the core's errors carry the server's message and a way forward. */
 export function describeError(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return messageOf(err);
 }

@@ -5,6 +5,7 @@ import { SingleFlight } from '../../core/singleFlight';
 import { hostOf } from '../auth/authSession';
 import { isUserCancellation, toAbortSignal } from '../app/cancellation';
 import type { HubAccount } from './hubClients';
+import { messageOf } from '../../core/errors';
 
 /** What server control needs from HubNotebookClients. */
 export interface ServerClients {
@@ -72,7 +73,7 @@ export class HubServers {
       this.logger.info(`stopped the server on ${host}`);
       return true;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       this.logger.warn(`could not stop the server on ${host}: ${message}`);
       void vscode.window.showErrorMessage(`Could not stop your server on ${host}: ${message}`);
       return false;
@@ -126,7 +127,7 @@ export class HubServers {
         this.logger.info(`starting the server on ${host} was cancelled`);
         return false;
       }
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       this.logger.warn(`could not start the server on ${host}: ${message}`);
       void vscode.window.showErrorMessage(`Could not start your server on ${host}: ${message}`);
       return false;

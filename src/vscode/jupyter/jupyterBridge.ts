@@ -12,6 +12,7 @@ import { SingleFlight } from '../../core/singleFlight';
 import { hostOf } from '../auth/authSession';
 import { isUserCancellation, toAbortSignal } from '../app/cancellation';
 import { DisposableStore } from '../app/lifecycle';
+import { messageOf } from '../../core/errors';
 
 /** The Jupyter extension, which is optional: without it the bridge does nothing. */
 export const JUPYTER_EXTENSION_ID = 'ms-toolsai.jupyter';
@@ -367,8 +368,4 @@ function isJupyterApi(value: unknown): value is Jupyter {
     value !== null &&
     typeof (value as Partial<Jupyter>).createJupyterServerCollection === 'function'
   );
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

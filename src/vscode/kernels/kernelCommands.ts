@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import { CommandIds } from '../commands/commandIds';
 import type { NotebookKernel } from './notebookKernel';
+import { messageOf } from '../../core/errors';
 
 /** What the kernel commands need: the hub kernel of a notebook, if it runs on one. */
 export interface KernelCommandDeps {
@@ -23,7 +24,7 @@ export function kernelCommands(deps: KernelCommandDeps) {
     try {
       await action(kernel);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      const message = messageOf(err);
       deps.log.warn(`kernel command failed: ${message}`);
       void vscode.window.showErrorMessage(`Hub Notebooks: ${message}`);
     }

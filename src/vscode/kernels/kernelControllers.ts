@@ -10,6 +10,7 @@ import { DisposableStore } from '../app/lifecycle';
 import { NotebookKernel, type KernelTarget, type NotebookKernelDeps } from './notebookKernel';
 import { OutputWriter } from './outputWriter';
 import { ReattachStore } from './reattachStore';
+import { messageOf } from '../../core/errors';
 
 /** The notebook type of VS Code's built-in ipynb serializer, which opens hub notebooks and local ones alike. */
 export const JUPYTER_NOTEBOOK_TYPE = 'jupyter-notebook';
@@ -68,9 +69,7 @@ export class HubKernelControllers extends DisposableStore {
     this.refreshing = this.refreshing
       .then(() => this.rebuild())
       .catch((err: unknown) => {
-        this.deps.logger.warn(
-          `could not list the hub kernels: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        this.deps.logger.warn(`could not list the hub kernels: ${messageOf(err)}`);
       });
   }
 

@@ -17,6 +17,7 @@ import { hostOf } from '../auth/authSession';
 import { toAbortSignal, toCancellationToken } from '../app/cancellation';
 import type { HubAccount } from '../hub/hubClients';
 import type { ReattachStore } from './reattachStore';
+import { messageOf } from '../../core/errors';
 
 /** A kernel spec on one signed-in account's server: what a controller stands for. */
 export interface KernelTarget {
@@ -378,8 +379,4 @@ function failureOutput(err: unknown): vscode.NotebookCellOutput {
   return new vscode.NotebookCellOutput([
     vscode.NotebookCellOutputItem.error({ name, message: error.message, stack: '' }),
   ]);
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CellEdits, CellOutput, CellOutputs, OutputItem } from '../../core/kernels/cellOutputs';
 import type { IopubOutput } from '../../core/kernels/types';
 import type { Logger } from '../../core/logger';
+import { messageOf } from '../../core/errors';
 
 /**
  * Applies the core output model's edits to VS Code cell executions, batched: a cell that prints a million lines
@@ -74,7 +75,7 @@ export class OutputWriter implements vscode.Disposable {
 
   private enqueue(step: () => Thenable<void> | Promise<void>): Promise<void> {
     this.chain = this.chain.then(step).catch((err: unknown) => {
-      this.logger.warn(`could not show a cell output: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.warn(`could not show a cell output: ${messageOf(err)}`);
     });
     return this.chain;
   }

@@ -111,3 +111,80 @@ test('changes to other secrets are not announced', async () => {
   assert.equal(events.length, 0);
   w.dispose();
 });
+
+test('requests read the sessions held in memory: SecretStorage is read again only when it changes', async () => {
+  const w = makeProvider();
+  await seed(w.secrets, [storedSession()]);
+  await w.provider.getSessions([]);
+  let reads = 0;
+  const get = w.secrets.get.bind(w.secrets);
+  w.secrets.get = (key: string) => {
+    reads++;
+    return get(key);
+  };
+  for (let i = 0; i < 10; i++)
+    assert.deepEqual(ids(await w.provider.getSessions([`hub:${HUB}`])), ['session-1']);
+  assert.equal(reads, 0);
+  await seed(w.secrets, [storedSession({ id: 'renewed', token: 'secret-renewed' })]);
+  await until(() => reads > 0);
+  const [renewed] = await w.provider.getSessions([`hub:${HUB}`]);
+  assert.equal(renewed?.accessToken, 'secret-renewed');
+  w.dispose();
+});
+
+test('an unreadable stored sign-in is logged, revoked with its own token, dropped, and reported once', async () => {
+  const hub = fakeHub((call) =>
+    call.path === 'services/hub-notebooks/auth/revoke' ? { status: 204 } : { status: 404 },
+  );
+  const w = makeProvider({ hub });
+  const { createdAt: _dropped, ...broken } = storedSession({
+    id: 'broken',
+    token: 'secret-broken',
+    tokenId: 'b9',
+  });
+  const good = storedSession({ id: 'good', user: 'carol', token: 'secret-carol' });
+  await w.secrets.store('hubNotebooks.sessions', JSON.stringify([broken, good]));
+  await until(() => fake.messages.length > 0);
+
+  assert.deepEqual(ids(await w.provider.getSessions([])), ['good']);
+  assert.deepEqual(
+    hub.calls.map((c) => [c.path, c.token, c.body]),
+    [['services/hub-notebooks/auth/revoke', 'secret-broken', { token_id: 'b9' }]],
+  );
+  assert.deepEqual(
+    storedIn(w.secrets).map((s) => s.id),
+    ['good'],
+  );
+  const [shown] = fake.messages;
+  assert.equal(shown?.kind, 'warning');
+  assert.match(
+    shown?.message ?? '',
+    /could not read a stored sign-in \(alice @ hub\.example\.org\), so it is signed out/,
+  );
+  assert.match(shown?.message ?? '', /Its token was revoked on the hub\. Sign in again/);
+  assert.deepEqual(shown?.items, ['Sign In Again', 'Show Log']);
+  const logged = w.log.lines.join('\n');
+  assert.match(logged, /warn ignored a stored sign-in has unreadable fields: createdAt/);
+  assert.doesNotMatch(logged + JSON.stringify(fake.messages), /secret-/);
+
+  // Later reads and changes find nothing more to report.
+  await seed(w.secrets, [good, storedSession({ id: 'dave', user: 'dave', token: 'secret-dave' })]);
+  await until(() => storedIn(w.secrets).length === 2);
+  await w.provider.getSessions([]);
+  assert.equal(fake.messages.length, 1);
+  w.dispose();
+});
+
+test('a store that is not JSON is emptied and reported, with a pointer to the token page', async () => {
+  const w = makeProvider();
+  await w.secrets.store('hubNotebooks.sessions', '{"half": ');
+  await until(() => fake.messages.length > 0);
+  assert.deepEqual(await w.provider.getSessions([]), []);
+  assert.match(
+    fake.messages[0]?.message ?? '',
+    /could not read a stored sign-in, so it is signed out\. If it was still valid, its token works on the hub until it expires: revoke it on your token page/,
+  );
+  assert.equal(await w.secrets.get('hubNotebooks.sessions'), undefined);
+  assert.match(w.log.lines.join('\n'), /warn ignored the stored sign-ins are not JSON/);
+  w.dispose();
+});
