@@ -24,10 +24,21 @@ const storedSessionSchema = z.object({
 /** One signed-in hub account, as kept in SecretStorage. The token is only ever stored here. */
 export type StoredSession = z.infer<typeof storedSessionSchema>;
 
+const revocableSchema = z.pick(storedSessionSchema, {
+  hubUrl: true,
+  user: true,
+  token: true,
+  tokenId: true,
+  method: true,
+});
+
+/** What it takes to revoke a stored session's token. */
+export type RevocableSession = z.infer<typeof revocableSchema>;
+
 /** A stored entry that failed its schema: why (field names only), and its token's handle when that parsed. */
 export interface UnreadableSession {
   reason: string;
-  revocable?: Pick<StoredSession, 'hubUrl' | 'user' | 'token' | 'tokenId' | 'method'>;
+  revocable?: RevocableSession;
 }
 
 /** What the store holds: the sessions that parsed, and the entries that did not. */
@@ -35,14 +46,6 @@ export interface StoreContents {
   sessions: StoredSession[];
   unreadable: UnreadableSession[];
 }
-
-const revocableSchema = z.object({
-  hubUrl: storedSessionSchema.shape.hubUrl,
-  user: storedSessionSchema.shape.user,
-  token: storedSessionSchema.shape.token,
-  tokenId: storedSessionSchema.shape.tokenId,
-  method: storedSessionSchema.shape.method,
-});
 
 function unreadableEntry(
   item: unknown,

@@ -7,6 +7,7 @@ import {
   type AccountConnections,
   type StoredSession,
   type TokenGrant,
+  type RevocableSession,
   type UnreadableSession,
   checkHubUrl,
 } from '../../core/auth';
@@ -35,7 +36,6 @@ export interface HubAuthProviderOptions {
   deps?: Partial<AuthDeps>;
 }
 
-type Revocable = NonNullable<UnreadableSession['revocable']>;
 type ChangeEvent = vscode.AuthenticationProviderAuthenticationSessionsChangeEvent;
 
 const TRY_AGAIN = 'Try Again';
@@ -235,7 +235,7 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
     }
   }
 
-  private revoke(session: Revocable): Promise<RevokeResult> {
+  private revoke(session: RevocableSession): Promise<RevokeResult> {
     const ctx = { deps: this.deps, servicePath: this.options.settings.servicePath, logger: this.log };
     return revokeStoredSession(session, ctx, AbortSignal.timeout(REVOKE_TIMEOUT_MS));
   }
@@ -273,7 +273,7 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
     this.reportUnreadable(unreadable.length, revocable, revoked);
   }
 
-  private reportUnreadable(count: number, known: Revocable[], revoked: string[]): void {
+  private reportUnreadable(count: number, known: RevocableSession[], revoked: string[]): void {
     const what = count === 1 ? 'a stored sign-in' : `${count} stored sign-ins`;
     const whose = known.length > 0 ? ` (${known.map(accountLabel).join(', ')})` : '';
     const tokens =

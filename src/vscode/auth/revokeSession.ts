@@ -1,4 +1,4 @@
-import { revokeGrant, type StoredSession } from '../../core/auth';
+import { revokeGrant, type RevocableSession } from '../../core/auth';
 import { HubClient } from '../../core/hub';
 import type { Logger } from '../../core/logger';
 import type { AuthDeps } from './authDeps';
@@ -12,7 +12,7 @@ export type RevokeResult = 'revoked' | 'already-invalid' | 'not-revocable';
  * (JupyterHub 3.0 does not report it) cannot be revoked from here.
  */
 export async function revokeStoredSession(
-  session: Pick<StoredSession, 'hubUrl' | 'user' | 'token' | 'tokenId' | 'method'>,
+  session: RevocableSession,
   ctx: { deps: AuthDeps; servicePath: string; logger: Logger },
   signal?: AbortSignal,
 ): Promise<RevokeResult> {
