@@ -1,6 +1,6 @@
 // One P2 run in its own process (see benchKernels.ts): a cell writes BENCH_FLOOD_MB of stream output, and this
 // process receives it either through KernelSession plus the output model, flushed every 100 ms as the
-// notebook adapter does ('ours'), or through the raw ws client that only counts ('raw'). It prints one JSON
+// notebook adapter does ('ours', with the ACK nudge on as the extension runs it; 'ours-plain', nudge off), or through the raw ws client that only counts ('raw'). It prints one JSON
 // line: throughput, the event-loop lag p99 (perf_hooks' histogram) and the peak RSS.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createHubTransport } from '../src/core/hub';
@@ -27,13 +27,14 @@ const CODE = [
   'sys.stdout.flush()',
 ].join('\n');
 
-async function ours(): Promise<number> {
+async function ours(ackNudge: boolean): Promise<number> {
   const transport = createHubTransport({ baseUrl: hubUrl, getToken: () => token });
   const session = new HubKernelSession({
     server: { transport, user: 'alice', serverName: 'unthrottled' },
     model: { id: 'bench', path: 'bench', kernel: { id: kernelId, name: 'python3' } },
     getToken: () => token,
     healthCheckMs: 0,
+    ackNudge,
   });
   await session.connected();
   const outputs = new CellOutputs();
@@ -69,13 +70,14 @@ async function raw(): Promise<number> {
 
 async function main(): Promise<void> {
   const mode = process.argv[2];
-  if (mode !== 'ours' && mode !== 'raw') throw new Error('usage: benchKernelFlood.ts ours|raw');
+  if (mode !== 'ours' && mode !== 'ours-plain' && mode !== 'raw')
+    throw new Error('usage: benchKernelFlood.ts ours|ours-plain|raw');
   const lag = monitorEventLoopDelay({ resolution: 10 });
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   lag.enable();
   const t0 = performance.now();
-  const bytes = mode === 'ours' ? await ours() : await raw();
+  const bytes = mode === 'raw' ? await raw() : await ours(mode === 'ours');
   const seconds = (performance.now() - t0) / 1000;
   lag.disable();
   clearInterval(sampler);

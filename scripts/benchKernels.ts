@@ -1,5 +1,6 @@
 // Kernel benchmarks, side by side on the same kernel in one run:
-//   P1: the `1+1` round trip (execute_request → execute_reply and idle) through our kernel layer
+//   P1: the `1+1` round trip (execute_request → execute_reply and idle) through our kernel layer, with the
+//       ACK nudge (src/core/kernels/authSocket.ts) on and off,
 //       (@jupyterlab/services under KernelSession) against a minimal raw-`ws` client, on the stock server and
 //       on the 'nodelay' server (docs/hub-kit's TCP_NODELAY extension), with the kernel alone through
 //       jupyter_client as the floor;
@@ -11,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { HubClient, createHubTransport } from '../src/core/hub';
 import { createKernelClient, kernelSessionPath, type KernelSession } from '../src/core/kernels';
+import { HubKernelSession } from '../src/core/kernels/kernelSession';
 import type { HubHandle } from '../test/hub/harness';
 import { connectRawKernel, type RawKernel } from '../test/support/rawKernelClient';
 import { median, sideBySideBlocks, type Row } from './benchUtil';
@@ -30,11 +32,15 @@ export interface FloodResult {
 export interface KernelFloodRow {
   flavor: string;
   ours: FloodResult;
+  plain: FloodResult;
   raw: FloodResult;
 }
 
 interface Opened {
+  /** The session as the extension opens it (ACK nudge on, the default). */
   session: KernelSession;
+  /** A second session on the same kernel with the ACK nudge off. */
+  plain: KernelSession;
   raw: RawKernel;
   close(): Promise<void>;
 }
@@ -54,6 +60,14 @@ async function openBoth(hub: HubHandle, token: string, serverName: string): Prom
     { home: 'alice', sharedFolder: '' },
   );
   const { session } = await client.openSession({ path, kernelName: 'python3', fresh: true });
+  const plain = new HubKernelSession({
+    server: { transport, user: 'alice', serverName },
+    model: { id: 'bench-plain', path: 'bench-plain', kernel: { id: session.kernelId, name: 'python3' } },
+    getToken: () => token,
+    healthCheckMs: 0,
+    ackNudge: false,
+  });
+  await plain.connected();
   const named = serverName ? `${encodeURIComponent(serverName)}/` : '';
   const raw = await connectRawKernel({
     wsBaseUrl: `${hub.url.replace(/^http/, 'ws')}/user/alice/${named}`,
@@ -62,8 +76,10 @@ async function openBoth(hub: HubHandle, token: string, serverName: string): Prom
   });
   return {
     session,
+    plain,
     raw,
     close: async () => {
+      plain.dispose();
       await raw.close();
       await session.shutdown().catch(() => undefined);
       await new HubClient(transport).stopServer('alice', { serverName }).catch(() => undefined);
@@ -98,54 +114,59 @@ function kernelAloneMs(python: string): number | undefined {
   return run.status === 0 && Number.isFinite(value) ? value : undefined;
 }
 
-/** P1 rows for one hub: stock and nodelay servers, and the kernel-alone floor. */
+/** P1 rows for one hub: stock and nodelay servers, the ACK nudge on and off, and the kernel-alone floor. */
 export async function benchKernelRoundTrip(hub: HubHandle, token: string, rows: Row[]): Promise<void> {
   const python = hub.flavor === 'pypi' ? '/opt/hub-notebooks/venv-jh5/bin/python' : '/usr/bin/python3';
   const floor = kernelAloneMs(python);
-  if (floor !== undefined)
-    rows.push({
-      what: '`1+1` kernel alone (jupyter_client, no server)',
-      flavor: hub.flavor,
-      medianMs: floor,
-    });
+  const row = (what: string, medianMs: number, baselineMs?: number): void => {
+    rows.push({ what, flavor: hub.flavor, medianMs, ...(baselineMs === undefined ? {} : { baselineMs }) });
+  };
+  if (floor !== undefined) row('`1+1` kernel alone (jupyter_client, no server)', floor);
+  const nudged: Record<string, number> = {};
   for (const serverName of ['', 'nodelay']) {
     const label = serverName ? "'nodelay' server (docs/hub-kit)" : 'stock server';
     const opened = await openBoth(hub, token, serverName);
     try {
-      const [ours, raw] = await sideBySideBlocks(
+      const [on, off] = await sideBySideBlocks(
+        () => ourRoundTrip(opened.session),
+        () => ourRoundTrip(opened.plain),
+        P1_RUNS,
+      );
+      const [, raw] = await sideBySideBlocks(
         () => ourRoundTrip(opened.session),
         () => opened.raw.execute('1+1'),
         P1_RUNS,
       );
-      rows.push({
-        what: `P1 \`1+1\` via KernelSession, ${label} (baseline: raw ws client)`,
-        flavor: hub.flavor,
-        medianMs: ours,
-        baselineMs: raw,
-      });
-      if (floor !== undefined)
-        rows.push({
-          what: `P1 \`1+1\` via KernelSession, ${label} (baseline: kernel alone)`,
-          flavor: hub.flavor,
-          medianMs: ours,
-          baselineMs: floor,
-        });
+      nudged[label] = on;
+      row(`P1 \`1+1\` via KernelSession, ${label}, ACK nudge on (baseline: nudge off)`, on, off);
+      row(`P1 \`1+1\` via KernelSession, ${label}, ACK nudge on (baseline: raw ws client)`, on, raw);
+      if (floor !== undefined) {
+        row(`P1 \`1+1\` via KernelSession, ${label}, ACK nudge on (baseline: kernel alone)`, on, floor);
+        row(`P1 \`1+1\` via KernelSession, ${label}, ACK nudge off (baseline: kernel alone)`, off, floor);
+      }
     } finally {
       await opened.close();
     }
   }
+  const stock = nudged['stock server'];
+  const kit = nudged["'nodelay' server (docs/hub-kit)"];
+  if (stock !== undefined && kit !== undefined)
+    row('P1 `1+1`, stock server + ACK nudge (baseline: hub kit server + nudge)', stock, kit);
 }
 
-/** P2 for one hub: children alternate ours and raw on the same 'unthrottled' kernel; medians per side. */
+type FloodMode = 'ours' | 'ours-plain' | 'raw';
+const FLOOD_MODES: readonly FloodMode[] = ['ours', 'ours-plain', 'raw'];
+
+/** P2 for one hub: children take turns (nudge on, off, raw) on the same 'unthrottled' kernel; medians per mode. */
 export async function benchKernelFlood(hub: HubHandle, token: string): Promise<KernelFloodRow> {
   const opened = await openBoth(hub, token, 'unthrottled');
   const kernelId = opened.session.kernelId;
   await opened.raw.close();
   // The children connect on their own; this process keeps the session (and so the kernel) only.
-  const results: Record<'ours' | 'raw', FloodResult[]> = { ours: [], raw: [] };
+  const results: Record<FloodMode, FloodResult[]> = { ours: [], 'ours-plain': [], raw: [] };
   try {
     for (let i = 0; i < P2_RUNS; i++) {
-      for (const mode of ['ours', 'raw'] as const) {
+      for (const mode of FLOOD_MODES) {
         const out = execFileSync(
           process.execPath,
           ['--import', 'tsx', path.join(__dirname, 'benchKernelFlood.ts'), mode],
@@ -174,7 +195,12 @@ export async function benchKernelFlood(hub: HubHandle, token: string): Promise<K
     peakRssMb: median(list.map((r) => r.peakRssMb)),
     streamMb: median(list.map((r) => r.streamMb)),
   });
-  return { flavor: hub.flavor, ours: mid(results.ours), raw: mid(results.raw) };
+  return {
+    flavor: hub.flavor,
+    ours: mid(results.ours),
+    plain: mid(results['ours-plain']),
+    raw: mid(results.raw),
+  };
 }
 
 export function printFloodTable(rows: readonly KernelFloodRow[]): void {
@@ -182,7 +208,8 @@ export function printFloodTable(rows: readonly KernelFloodRow[]): void {
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) {
     for (const [name, v] of [
-      ['KernelSession + output model', r.ours],
+      ['KernelSession + output model, ACK nudge on', r.ours],
+      ['KernelSession + output model, ACK nudge off', r.plain],
       ['raw ws client (counts only)', r.raw],
     ] as const) {
       console.log(
@@ -190,7 +217,10 @@ export function printFloodTable(rows: readonly KernelFloodRow[]): void {
       );
     }
     console.log(
-      `| ${r.flavor} | ratio (ours / raw) | | ${(r.ours.mbPerSecond / r.raw.mbPerSecond).toFixed(2)} | | |`,
+      `| ${r.flavor} | ratio (nudge on / raw) | | ${(r.ours.mbPerSecond / r.raw.mbPerSecond).toFixed(2)} | | |`,
+    );
+    console.log(
+      `| ${r.flavor} | ratio (nudge on / off) | | ${(r.ours.mbPerSecond / r.plain.mbPerSecond).toFixed(2)} | | |`,
     );
   }
 }

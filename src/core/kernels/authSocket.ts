@@ -11,6 +11,12 @@ export interface ConnectionHooks {
   onServerStopped(status: number): void;
 }
 
+/**
+ * Asked after messages arrive: whether a reply is awaited, so an ACK nudge is worth sending (see
+ * authWebSocketClass). Undefined turns the nudge off.
+ */
+export type AckNudge = (() => boolean) | undefined;
+
 /** The subset of the browser WebSocket interface that @jupyterlab/services uses. */
 interface BrowserLikeSocket {
   binaryType: string;
@@ -30,8 +36,19 @@ export type SocketClass = new (url: string, protocols?: string | string[]) => Br
  * A WebSocket class that sends the token in the `Authorization` header of the upgrade request and never in the
  * URL (JupyterHub 5 ignores `?token=` on websockets from non-browser clients, and URLs end up in logs). The token
  * source may be asynchronous, so the real socket opens once the token is known.
+ *
+ * The ACK nudge: a stock jupyter_server leaves Nagle's algorithm on, so once it has sent one small message it
+ * holds the next until the proxy acknowledges the first, and the proxy, having nothing to send back, delays
+ * that ACK by about 40 ms: every cell then takes 44 ms or more. While `ackNudge` says a reply is awaited,
+ * the socket answers the messages of each event-loop turn with one unsolicited pong frame (RFC 6455 5.5.3:
+ * no response expected), which the proxy forwards at once to the server and which carries the ACK there.
+ * Not a ping: the server's pongs would be small writes of their own and stall in their turn.
  */
-export function authWebSocketClass(getToken: TokenSource, hooks: ConnectionHooks): SocketClass {
+export function authWebSocketClass(
+  getToken: TokenSource,
+  hooks: ConnectionHooks,
+  ackNudge?: AckNudge,
+): SocketClass {
   return class HubKernelSocket implements BrowserLikeSocket {
     binaryType = 'arraybuffer';
     onopen: BrowserLikeSocket['onopen'] = null;
@@ -40,6 +57,7 @@ export function authWebSocketClass(getToken: TokenSource, hooks: ConnectionHooks
     onerror: BrowserLikeSocket['onerror'] = null;
     private socket: WebSocket | undefined;
     private closed = false;
+    private nudgePending = false;
 
     constructor(url: string, protocols?: string | string[]) {
       void Promise.resolve(getToken()).then(
@@ -83,9 +101,23 @@ export function authWebSocketClass(getToken: TokenSource, hooks: ConnectionHooks
       socket.on('open', () => this.onopen?.({}));
       socket.on('message', (data, isBinary) => {
         this.onmessage?.({ data: isBinary ? toArrayBuffer(data) : rawText(data) });
+        if (ackNudge) this.nudge(socket, ackNudge);
       });
       socket.on('error', (err) => this.onerror?.({ error: err }));
       socket.on('close', (code, reason) => this.onclose?.({ code, reason: reason.toString() }));
+    }
+
+    /**
+     * One pong per event-loop turn at most, after the turn's messages are routed (so a run that just ended
+     * no longer counts): a flood of output costs a pong per socket read, not per message.
+     */
+    private nudge(socket: WebSocket, awaited: () => boolean): void {
+      if (this.nudgePending) return;
+      this.nudgePending = true;
+      setImmediate(() => {
+        this.nudgePending = false;
+        if (socket.readyState === WebSocket.OPEN && awaited()) socket.pong();
+      });
     }
   };
 }

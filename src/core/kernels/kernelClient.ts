@@ -22,6 +22,8 @@ export interface KernelClientOptions {
   logger?: Logger | undefined;
   /** Passed to each session: see KernelSessionOptions.healthCheckMs. */
   healthCheckMs?: number | undefined;
+  /** Passed to each session: see KernelSessionOptions.ackNudge. */
+  ackNudge?: boolean | undefined;
   fetch?: typeof fetch | undefined;
 }
 
@@ -81,6 +83,7 @@ export function createKernelClient(options: KernelClientOptions): KernelClient {
         username: options.user,
         logger: options.logger,
         healthCheckMs: options.healthCheckMs,
+        ackNudge: options.ackNudge,
         fetch: options.fetch,
       });
       try {

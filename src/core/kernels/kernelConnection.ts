@@ -1,5 +1,11 @@
 import { KernelConnection, ServerConnection } from '@jupyterlab/services';
-import { authFetch, authWebSocketClass, type ConnectionHooks, type TokenSource } from './authSocket';
+import {
+  authFetch,
+  authWebSocketClass,
+  type AckNudge,
+  type ConnectionHooks,
+  type TokenSource,
+} from './authSocket';
 import { serverBase, type ServerRef } from './kernelsApi';
 import type { KernelState } from './types';
 
@@ -12,6 +18,8 @@ export interface KernelConnectionOptions {
   clientId: string;
   username: string;
   hooks: ConnectionHooks;
+  /** Whether a reply is awaited, for the ACK nudge (see authWebSocketClass); undefined turns it off. */
+  ackNudge?: AckNudge;
 }
 
 /**
@@ -28,7 +36,7 @@ export function openKernelConnection(options: KernelConnectionOptions): KernelCo
     token: '',
     appendToken: false,
     fetch: authFetch(getToken, hooks, options.fetch),
-    WebSocket: authWebSocketClass(getToken, hooks) as unknown as typeof WebSocket,
+    WebSocket: authWebSocketClass(getToken, hooks, options.ackNudge) as unknown as typeof WebSocket,
     Request,
     Headers,
   });

@@ -38,6 +38,12 @@ export interface KernelSessionOptions {
    * websockets survive token revocation and server culling, so only a request notices). 30 s by default; 0 never.
    */
   healthCheckMs?: number | undefined;
+  /**
+   * Whether to nudge a stock server into sending a cell's replies without its ~40 ms Nagle/delayed-ACK stall:
+   * an unsolicited websocket pong after the messages that arrive while a run is waiting (see
+   * authWebSocketClass). On by default; setting `hubNotebooks.kernels.ackNudge`.
+   */
+  ackNudge?: boolean | undefined;
 }
 
 /** Why the connection stopped: the token, the server, the kernel, or reconnecting gave up. */
@@ -224,6 +230,7 @@ export class HubKernelSession implements KernelSession {
       kernel: { id: this.kernelId, name: this.kernelName },
       clientId: this.clientId,
       username: this.options.username ?? '',
+      ackNudge: this.options.ackNudge === false ? undefined : () => this.runs.size > 0,
       // A refusal (a 403, a redirected upgrade) is only a hint: confirmFault asks the server what it means.
       hooks: {
         onAuthRefused: () => void this.diagnose(() => refusalCause(this.options.server)),

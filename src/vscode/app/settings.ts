@@ -15,6 +15,7 @@ export const SettingKeys = {
   maxTextBytes: `${SECTION}.output.maxTextBytes`,
   maxOutputs: `${SECTION}.output.maxOutputs`,
   sharedNotebookFolder: `${SECTION}.kernels.sharedNotebookFolder`,
+  ackNudge: `${SECTION}.kernels.ackNudge`,
 } as const;
 
 /** How a browser sign-in gets its code back (`hubNotebooks.signIn.callback`). */
@@ -102,6 +103,11 @@ export class Settings extends DisposableStore {
     if (check.ok) return check.path;
     this.reportInvalid(SettingKeys.sharedNotebookFolder, check.message);
     return '';
+  }
+
+  /** Whether kernel websockets nudge a stock server past its Nagle stall (`hubNotebooks.kernels.ackNudge`). */
+  get ackNudge(): boolean {
+    return this.config().get<unknown>('kernels.ackNudge', true) !== false;
   }
 
   /**

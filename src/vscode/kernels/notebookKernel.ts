@@ -42,6 +42,7 @@ export interface NotebookKernelDeps {
     readonly maxTextBytes: number;
     readonly maxOutputs: number;
     readonly sharedNotebookFolder: string;
+    readonly ackNudge: boolean;
   };
   reattach: ReattachStore;
   logger: Logger;
@@ -191,6 +192,7 @@ export class NotebookKernel implements vscode.Disposable {
           user: account.user,
           getToken: account.getToken,
           logger: this.deps.logger,
+          ackNudge: this.deps.settings.ackNudge,
         });
         const path = kernels.kernelSessionPath(this.location(), {
           home: account.user,

@@ -383,7 +383,7 @@ export function kernelDeps(options: { specs?: (hubUrl: string) => unknown } = {}
       state.close = close;
       return Promise.resolve(() => void calls.untrack++);
     },
-    settings: { maxTextBytes: 1000, maxOutputs: 100, sharedNotebookFolder: SHARED_FOLDER },
+    settings: { maxTextBytes: 1000, maxOutputs: 100, sharedNotebookFolder: SHARED_FOLDER, ackNudge: true },
     reattach,
     logger: log.logger,
     loadKernels: () => Promise.resolve(kernels as unknown as typeof Kernels),
