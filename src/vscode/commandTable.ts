@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { signIn, signInWithToken, signOut } from './auth/authCommands';
 import type { HubAuthProvider } from './auth/authProvider';
 import { CommandIds, type CommandId } from './commands/commandIds';
-import type { HubSessions } from './hub/hubSessions';
 import type { ExtensionLog } from './app/log';
 import { kernelCommands, type KernelCommandDeps } from './kernels/kernelCommands';
 import { notebookCommands, type NotebookCommandDeps } from './catalog/notebookCommands';
@@ -14,8 +13,6 @@ import { serverCommands } from './hub/serverCommands';
 export interface CommandContext {
   log: ExtensionLog;
   auth: HubAuthProvider;
-  /** For the hub commands to come (run), which act as the signed-in user. */
-  sessions: HubSessions;
   /** The trees, the signed-in hubs' clients, server control, Save a Copy and the remote-change check. */
   notebooks: Omit<NotebookCommandDeps, 'log'>;
   /** The notebooks' hub kernels. */

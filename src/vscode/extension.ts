@@ -3,17 +3,15 @@
 import { BUNDLE_EVALUATION_STARTED } from './app/loadMark';
 import { VSCODE_API_READY } from './app/vscodeMark';
 import * as vscode from 'vscode';
-import { AccountConnections } from '../core/auth';
 import { AccountStatus } from './auth/accountStatus';
 import { HubAuthProvider } from './auth/authProvider';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './auth/authSession';
 import { createCommands, registerCommands } from './commandTable';
-import { HubNotebookClients } from './hub/hubClients';
+import { HubAccounts } from './hub/hubAccounts';
 import { HubnbFileSystemProvider, registerHubnbFileSystem } from './files/hubnbFileSystem';
 import { JupyterBridge } from './jupyter/jupyterBridge';
 import { HubKernelControllers } from './kernels/kernelControllers';
 import { KernelStatusBar } from './kernels/kernelStatusBar';
-import { HubSessions } from './hub/hubSessions';
 import { warnIfNoKeyring } from './app/keyringWarning';
 import { DisposableStore } from './app/lifecycle';
 import { ExtensionLog } from './app/log';
@@ -39,13 +37,11 @@ export function activate(context: vscode.ExtensionContext): void {
     const settings = store._register(new Settings(log.for('settings')));
     const callbacks = store._register(new UriCallbackRouter(context.extension.id, authLog));
     store._register(callbacks.register());
-    const connections = new AccountConnections();
     const auth = store._register(
       new HubAuthProvider({
         secrets: context.secrets,
         settings,
         callbacks,
-        connections,
         logger: authLog,
         showLog: () => log.show(),
       }),
@@ -55,14 +51,11 @@ export function activate(context: vscode.ExtensionContext): void {
         supportsMultipleAccounts: true,
       }),
     );
-    const sessions = new HubSessions(auth, connections, log.for('hub'));
     store._register(new AccountStatus(auth, authLog));
     // Nothing below talks to a hub yet: clients are built on first use, and each tree fetches when its view
     // first asks for children.
     const filesLog = log.for('files');
-    const clients = store._register(
-      new HubNotebookClients({ auth, sessions, settings, logger: log.for('clients') }),
-    );
+    const clients = store._register(new HubAccounts({ auth, settings, logger: log.for('hub') }));
     const servers = new HubServers(clients, log.for('server'));
     store._register(new JupyterBridge({ clients, servers, auth, logger: log.for('jupyter') }));
     const kernelLog = log.for('kernels');
@@ -70,11 +63,7 @@ export function activate(context: vscode.ExtensionContext): void {
       new HubKernelControllers({
         clients,
         servers,
-        reauth: sessions,
-        track: async (hubUrl, close) => {
-          const id = await sessions.accountIdFor(hubUrl);
-          return id ? connections.register(id, { close }) : () => undefined;
-        },
+        track: (hubUrl, close) => clients.track(hubUrl, close),
         settings,
         logger: kernelLog,
         // @jupyterlab/services is loaded when the first cell runs, not when the extension activates.
@@ -95,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): void {
       saveCopy: (source: vscode.Uri) => saveCopyToMyNotebooks({ files, logger: filesLog }, source),
       remoteChanges,
     };
-    store._register(registerCommands(createCommands({ log, auth, sessions, notebooks, kernels })));
+    store._register(registerCommands(createCommands({ log, auth, notebooks, kernels })));
     void warnIfNoKeyring(
       {
         platform: process.platform,

@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { before, beforeEach, test } from 'node:test';
 
 import { signInWithBrowser, startLoopbackReceiver } from '../../src/core/auth';
-import { HubAuthError, HubClient, createHubTransport } from '../../src/core/hub';
-import { HubSessions } from '../../src/vscode/hub/hubSessions';
+import { HubAuthError, createHubTransport } from '../../src/core/hub';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
 import { makeProvider, storedIn } from '../unit/support/authFixture';
 import { TokenJar, adminClient, clientWithToken } from './clients';
 import { HubBrowser } from './support/hubBrowser';
 import { recordIssuedToken } from './support/secrets';
+import { hubUrl } from '../support/hubUrls';
 
 let hub: HubHandle;
 const realCore = {
@@ -141,7 +141,7 @@ test('a token revoked on the hub: the next call offers to sign in again, then th
     return true;
   };
   const w = makeProvider({ deps: realCore });
-  const sessions = new HubSessions(w.provider, w.connections, w.log.logger);
+  const sessions = w.accounts;
   try {
     const first = await w.provider.createSession([]);
     recordIssuedToken(first.accessToken);
@@ -150,14 +150,14 @@ test('a token revoked on the hub: the next call offers to sign in again, then th
     await adminClient(hub).revokeToken('alice', firstId);
     fake.answer.message = (m) => (m.items.includes('Sign In Again') ? 'Sign In Again' : undefined);
     let attempts = 0;
-    const me = await sessions.run(`${hub.url}/`, () => {
+    const me = await sessions.run(hubUrl(`${hub.url}/`), (account) => {
       attempts++;
-      return new HubClient(sessions.createTransport(`${hub.url}/`)).getCurrentUser();
+      return account.hub.getCurrentUser();
     });
     assert.equal(me.name, 'alice');
     assert.equal(attempts, 2, 'the operation ran again after the new sign-in');
     assert.ok(fake.messages.some((m) => /expired or was revoked/.test(m.message)));
-    const second = await sessions.getSession(`${hub.url}/`);
+    const [second] = await w.provider.getSessions([`hub:${hub.url}/`]);
     assert.ok(second && second.accessToken !== first.accessToken);
     recordIssuedToken(second.accessToken);
     await w.provider.removeSession(second.id);

@@ -10,13 +10,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { after, before, beforeEach, test } from 'node:test';
 
-import { checkHubUrl } from '../../src/core/auth';
+import { checkHubUrl, type HubUrl } from '../../src/core/auth';
 import { CATALOG_ROUTES, IPYNB_MEDIA_TYPE } from '../../src/core/catalog/protocol';
 import { createHubTransport, type HubClient } from '../../src/core/hub';
 import { extensionTokenScopes } from '../../src/service/config';
-import { HubNotebookClients } from '../../src/vscode/hub/hubClients';
+import { HubAccounts } from '../../src/vscode/hub/hubAccounts';
 import { HubnbFileSystemProvider } from '../../src/vscode/files/hubnbFileSystem';
-import { HubSessions } from '../../src/vscode/hub/hubSessions';
 import { RemoteChangeWatcher } from '../../src/vscode/files/remoteChanges';
 import { HubServers } from '../../src/vscode/hub/serverStart';
 import { useHub } from '../hub/fixture';
@@ -73,7 +72,7 @@ after(async () => {
   for (const { user, id } of minted) await admin.revokeToken(user, id).catch(() => undefined);
 });
 
-function hubUrl(): string {
+function hubUrl(): HubUrl {
   const check = checkHubUrl(`${hub.url}/`);
   if (!check.ok) throw new Error(check.reason);
   return check.url;
@@ -88,8 +87,7 @@ function build() {
   const logger = traceLogger('extension-fs');
   fake.setSetting('hubNotebooks.hubs', [`${hub.url}/`]);
   const w = makeProvider({ deps: { createTransport: createHubTransport } });
-  const sessions = new HubSessions(w.provider, w.connections, logger);
-  const clients = new HubNotebookClients({ auth: w.provider, sessions, settings: w.settings, logger });
+  const clients = new HubAccounts({ auth: w.provider, settings: w.settings, logger });
   const servers = new HubServers(clients, logger);
   const provider = new HubnbFileSystemProvider({ clients, servers, logger });
   const dispose = () => {

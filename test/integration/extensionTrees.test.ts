@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, beforeEach, test } from 'node:test';
 
-import { checkHubUrl } from '../../src/core/auth';
+import { checkHubUrl, type HubUrl } from '../../src/core/auth';
 import { CATALOG_ROUTES } from '../../src/core/catalog/protocol';
 import { extensionTokenScopes } from '../../src/service/config';
 import { activate } from '../../src/vscode/extension';
@@ -31,7 +31,7 @@ const PURPOSE = `Show the trees test ${run} a purpose`;
 const EXTENSION_SCOPES = extensionTokenScopes();
 
 let hub: HubHandle;
-let hubUrl: string;
+let hubUrl: HubUrl;
 let authority: string;
 const tokens: Record<User, string> = { alice: '', carol: '', dave: '' };
 const minted: { user: string; id: string }[] = [];

@@ -78,7 +78,5 @@ test(
     }
     const lost = states.filter((s) => s === 'reconnecting' || s === 'disconnected' || s === 'dead');
     assert.deepEqual(lost, [], 'the nudged socket was dropped');
-    assert.equal(on.state, 'idle', `the nudged session ended ${on.state}`);
-    assert.equal(off.state, 'idle', `the plain session ended ${off.state}`);
   },
 );

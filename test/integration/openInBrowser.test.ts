@@ -17,6 +17,7 @@ import type { HubHandle } from '../hub/harness';
 import { flavorFromEnv } from '../hub/settings';
 import { adminClient } from './clients';
 import { HubBrowser, type Landing } from './support/hubBrowser';
+import { hubUrl } from '../support/hubUrls';
 
 const FLAVOR = flavorFromEnv();
 let hub: HubHandle;
@@ -47,7 +48,7 @@ const entry = (path: string): ContentsEntry => ({
 
 /** The Open in Browser URLs of alice's own analysis.ipynb and of bob's, which she reads as a teammate. */
 function urls(): { own: string; teammate: string } {
-  const signedIn = { hubUrl: `${hub.url}/`, user: 'alice' };
+  const signedIn = { hubUrl: hubUrl(`${hub.url}/`), user: 'alice' };
   const own = browserUrl({ kind: 'myEntry', hub: signedIn, entry: entry('analysis.ipynb') });
   const teammate = browserUrl({
     kind: 'teamEntry',

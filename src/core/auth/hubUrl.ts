@@ -1,5 +1,13 @@
+declare const hubUrlBrand: unique symbol;
+
+/**
+ * A hub's normalised base URL (ending in `/`), one the extension may send a token to. Only checkHubUrl makes
+ * one, so a value of this type has been checked and normalised exactly once, wherever it came from.
+ */
+export type HubUrl = string & { readonly [hubUrlBrand]: true };
+
 /** A hub URL the extension may send a token to. */
-export type HubUrlCheck = { ok: true; url: string } | { ok: false; reason: string };
+export type HubUrlCheck = { ok: true; url: HubUrl } | { ok: false; reason: string };
 
 /**
  * Validates and normalises a hub URL from settings or input. Plain http is refused except to loopback, since
@@ -25,7 +33,7 @@ export function checkHubUrl(raw: string): HubUrlCheck {
   }
   // What a browser shows inside the hub (`/hub/...`, `/user/<name>/...`) is cut back to the hub's base URL.
   const path = url.pathname.replace(/\/(hub|user\/[^/]+)(\/.*)?$/, '/').replace(/\/*$/, '/');
-  return { ok: true, url: `${url.origin}${path}` };
+  return { ok: true, url: `${url.origin}${path}` as HubUrl };
 }
 
 /** True for names that cannot leave the machine. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { checkHubUrl, type HubUrl } from './hubUrl';
 
 /** The slice of VS Code's SecretStorage the session store needs; tests pass an in-memory map. */
 export interface SecretStore {
@@ -21,8 +22,11 @@ const storedSessionSchema = z.object({
   createdAt: z.string(),
 });
 
-/** One signed-in hub account, as kept in SecretStorage. The token is only ever stored here. */
-export type StoredSession = z.infer<typeof storedSessionSchema>;
+/**
+ * One signed-in hub account, as kept in SecretStorage. The token is only ever stored here. Its hub URL is
+ * checked again when read (checkHubUrl), so what the store gives out is a HubUrl.
+ */
+export type StoredSession = Omit<z.infer<typeof storedSessionSchema>, 'hubUrl'> & { hubUrl: HubUrl };
 
 const revocableSchema = z.pick(storedSessionSchema, {
   hubUrl: true,
@@ -92,8 +96,9 @@ export class SessionStore {
     const unreadable: UnreadableSession[] = [];
     for (const item of parsed) {
       const result = storedSessionSchema.safeParse(item);
-      if (result.success) sessions.push(result.data);
-      else unreadable.push(unreadableEntry(item, result.error.issues));
+      const hub = result.success ? checkHubUrl(result.data.hubUrl) : undefined;
+      if (result.success && hub?.ok) sessions.push({ ...result.data, hubUrl: hub.url });
+      else unreadable.push(unreadableEntry(item, result.error?.issues ?? [{ path: ['hubUrl'] }]));
     }
     return { sessions, unreadable };
   }

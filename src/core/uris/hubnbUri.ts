@@ -102,7 +102,10 @@ export function hubAuthority(hubUrl: string): string {
  * Which of the configured hub URLs a hubnb authority means. Undefined when none does; HubnbUriError when two
  * hubs share a host and port under different path prefixes, since the URI cannot tell them apart.
  */
-export function hubUrlForAuthority(authority: string, hubUrls: readonly string[]): string | undefined {
+export function hubUrlForAuthority<Url extends string>(
+  authority: string,
+  hubUrls: readonly Url[],
+): Url | undefined {
   const wanted = authority.toLowerCase();
   const matches = hubUrls.filter((url) => {
     try {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_SERVICE_PATH, checkHubUrl } from '../../core/auth';
+import { DEFAULT_SERVICE_PATH, checkHubUrl, type HubUrl } from '../../core/auth';
 import { DEFAULT_MAX_OUTPUTS, DEFAULT_MAX_TEXT_BYTES } from '../../core/kernels/cellOutputs';
 import type { Logger } from '../../core/logger';
 import { checkRelativePath } from '../../core/uris/relativePath';
@@ -46,9 +46,9 @@ export class Settings extends DisposableStore {
   }
 
   /** The configured hubs as normalised base URLs, without duplicates; invalid entries are skipped. */
-  get hubs(): string[] {
+  get hubs(): HubUrl[] {
     const raw = this.config().get<unknown>('hubs', []);
-    const hubs: string[] = [];
+    const hubs: HubUrl[] = [];
     for (const entry of Array.isArray(raw) ? (raw as unknown[]) : []) {
       const check =
         typeof entry === 'string'

@@ -1,5 +1,11 @@
 import * as vscode from 'vscode';
-import { SignInError, tokenPageUrl, validatePastedToken, type StoredSession } from '../../core/auth';
+import {
+  SignInError,
+  tokenPageUrl,
+  validatePastedToken,
+  type HubUrl,
+  type StoredSession,
+} from '../../core/auth';
 import type { Logger } from '../../core/logger';
 import type { AuthDeps } from './authDeps';
 import { hostOf } from './authSession';
@@ -12,7 +18,7 @@ import { toAbortSignal } from '../app/cancellation';
  */
 export async function signInWithApiToken(
   ctx: { deps: AuthDeps; logger: Logger },
-  hubUrl: string,
+  hubUrl: HubUrl,
 ): Promise<StoredSession> {
   const host = hostOf(hubUrl);
   const page = tokenPageUrl(new URL(hubUrl));

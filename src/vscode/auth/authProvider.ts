@@ -4,11 +4,11 @@ import {
   SessionStore,
   isExpired,
   tokenPageUrl,
-  type AccountConnections,
   type StoredSession,
   type TokenGrant,
   type RevocableSession,
   type UnreadableSession,
+  type HubUrl,
   checkHubUrl,
 } from '../../core/auth';
 import type { Logger } from '../../core/logger';
@@ -29,8 +29,6 @@ export interface HubAuthProviderOptions {
   secrets: vscode.SecretStorage;
   settings: Settings;
   callbacks: UriCallbackRouter;
-  /** Live connections per account, closed at sign-out because they outlive the token's revocation. */
-  connections: AccountConnections;
   logger: Logger;
   showLog: () => void;
   deps?: Partial<AuthDeps>;
@@ -101,7 +99,6 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
     const expired = all.filter((s) => isExpired(s, now));
     for (const session of expired) {
       await this.store.remove(session.id);
-      this.options.connections.closeAll(accountId(session), 'session expired');
       this.log.info(`the session of ${accountLabel(session)} expired`);
     }
     if (expired.length > 0) await this.refresh();
@@ -137,23 +134,21 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
   }
 
   /**
-   * Signs out: revokes the token on the hub, closes the account's connections, and forgets the session. A hub
-   * that cannot be reached does not keep the session here; the user is told where to revoke it by hand.
+   * Signs out: revokes the token on the hub and forgets the session; the change event ends the account, which
+   * closes its connections (HubAccounts). A hub that cannot be reached does not keep the session here; the user
+   * is told where to revoke it by hand.
    */
   async removeSession(sessionId: string): Promise<void> {
     await this.sync;
     const session = this.known.get(sessionId);
     if (!session) return;
     await this.revokeOnHub(session);
-    const closed = this.options.connections.closeAll(accountId(session), 'signed out');
     await this.store.remove(session.id);
     await this.refresh();
-    this.log.info(
-      `signed out of ${accountLabel(session)}${closed > 0 ? ` and closed ${closed} connection(s)` : ''}`,
-    );
+    this.log.info(`signed out of ${accountLabel(session)}`);
   }
 
-  private fromGrant(grant: TokenGrant, hubUrl: string): StoredSession {
+  private fromGrant(grant: TokenGrant, hubUrl: HubUrl): StoredSession {
     // The hub URL is the one the user chose, not grant.hub_url: tokens only ever go where the user said.
     return {
       id: this.deps.randomId(),

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { checkHubUrl, type StoredSession } from '../../core/auth';
+import { checkHubUrl, type HubUrl, type StoredSession } from '../../core/auth';
 
 /** The id of the extension's authentication provider (package.json `contributes.authentication`). */
 export const AUTH_PROVIDER_ID = 'hub-notebooks';
@@ -18,7 +18,7 @@ export function hubScope(hubUrl: string): string {
  * The normalised hub a request's `hub:` scope names, or undefined when it names none. Throws for a scope whose
  * URL checkHubUrl refuses, so a bad request never falls through to "any hub".
  */
-export function hubFromScopes(scopes: readonly string[] | undefined): string | undefined {
+export function hubFromScopes(scopes: readonly string[] | undefined): HubUrl | undefined {
   const scope = scopes?.find((s) => s.startsWith(HUB_SCOPE_PREFIX));
   if (scope === undefined) return undefined;
   const check = checkHubUrl(scope.slice(HUB_SCOPE_PREFIX.length));
@@ -32,12 +32,12 @@ export function hostOf(hubUrl: string): string {
 }
 
 /** The Accounts-menu id of a session: one per hub and user. */
-export function accountId(session: Pick<StoredSession, 'hubUrl' | 'user'>): string {
+export function accountId(session: { hubUrl: string; user: string }): string {
   return `${session.hubUrl}|${session.user}`;
 }
 
 /** How an account is named to the user: `alice @ hub.example.org`. */
-export function accountLabel(session: Pick<StoredSession, 'hubUrl' | 'user'>): string {
+export function accountLabel(session: { hubUrl: string; user: string }): string {
   return `${session.user} @ ${hostOf(session.hubUrl)}`;
 }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SignInError, checkHubUrl } from '../../core/auth';
+import { SignInError, checkHubUrl, type HubUrl } from '../../core/auth';
 import type { Logger } from '../../core/logger';
 import { hostOf, hubFromScopes } from './authSession';
 import type { Settings } from '../app/settings';
@@ -13,7 +13,7 @@ export async function pickHub(
   settings: Settings,
   scopes: readonly string[] | undefined,
   logger: Logger,
-): Promise<string> {
+): Promise<HubUrl> {
   const requested = hubFromScopes(scopes);
   if (requested) return requested;
   const hubs = settings.hubs;
@@ -29,7 +29,7 @@ export async function pickHub(
   return askForHub(settings, logger);
 }
 
-async function askForHub(settings: Settings, logger: Logger): Promise<string> {
+async function askForHub(settings: Settings, logger: Logger): Promise<HubUrl> {
   const typed = await vscode.window.showInputBox({
     title: 'Hub Notebooks: Sign In',
     prompt: "Your JupyterHub's address, as you open it in a browser",

@@ -3,7 +3,7 @@ import { CatalogError } from '../../core/catalog';
 import { ContentsError } from '../../core/contents';
 import { HubError } from '../../core/hub';
 import { HubnbUriError } from '../../core/uris/hubnbUri';
-import { NotSignedInError } from '../hub/hubClients';
+import { NotSignedInError } from '../hub/notSignedInError';
 import { messageOf } from '../../core/errors';
 
 /** Whether a failed operation was reading or changing something; a bad path reads as missing, writes as denied. */

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import type { HubUrl } from '../../core/auth';
 import type { CatalogApi } from '../../core/catalog';
 import type { SupportedNotebook, SupportedVersion } from '../../core/catalog/protocol';
 import { ContentsConflictError, type ContentsApi, type ContentsEntry } from '../../core/contents';
 import { parseHubnbPath } from '../../core/uris/hubnbUri';
 import type { Logger } from '../../core/logger';
 import { HUBNB_SCHEME, type HubnbLocation } from '../../core/uris/types';
-import type { HubNotebookClients } from '../hub/hubClients';
+import type { HubAccounts } from '../hub/hubAccounts';
 import { readOnly, toFileSystemError, type Access } from './hubnbErrors';
 import { dedupe, directory, entryStat, fileStat } from './hubnbStats';
 import { resolveSaveConflict, type SaveConflict } from './saveConflict';
@@ -26,7 +27,7 @@ export interface SeenVersion {
 }
 
 export interface HubnbFileSystemDeps {
-  clients: Pick<HubNotebookClients, 'hubForAuthority' | 'account' | 'run' | 'promptSignIn'>;
+  clients: Pick<HubAccounts, 'hubForAuthority' | 'account' | 'run' | 'promptSignIn'>;
   servers: Pick<HubServers, 'withServer'>;
   logger: Logger;
   /** The save-conflict dialog; tests replace it. */
@@ -38,7 +39,7 @@ export interface HubnbFileSystemDeps {
 /** Query of a read-only view of an own file: the hub's current version, or the bytes of a refused save. */
 type View = 'hub' | 'unsaved';
 interface Target {
-  hubUrl: string;
+  hubUrl: HubUrl;
   location: HubnbLocation;
   view: View | undefined;
 }

@@ -1,15 +1,37 @@
 import type * as vscode from 'vscode';
+import type { HubUrl } from '../../core/auth/hubUrl';
 import type { CatalogApi } from '../../core/catalog/types';
 import type { ContentsApi } from '../../core/contents/types';
+import type { HubClient, HubTransport } from '../../core/hub';
 import { CatalogError } from '../../core/catalog/errors';
 import { HubUnavailableError, InvalidHubResponseError, ServerNotRunningError } from '../../core/hub';
 import { messageOf } from '../../core/errors';
 
 /** A hub the user is signed in to, and as whom. */
 export interface SignedInHub {
-  /** The normalised hub URL, ending in `/`. */
-  hubUrl: string;
+  hubUrl: HubUrl;
   user: string;
+}
+
+/**
+ * Runs an operation with a hub's account (or the part of it a feature needs); when the hub refuses the token,
+ * asks the user to sign in again and runs it once more. HubAccounts (hubAccounts.ts) is the one implementation.
+ */
+export interface AccountRunner<Account> {
+  run<T>(hubUrl: HubUrl, operation: (account: Account) => Promise<T>): Promise<T>;
+}
+
+/** Everything the notebook features use on one hub, as one signed-in user. */
+export interface HubAccount extends SignedInHub {
+  /** The user's own files: their server's contents API, rooted at their home folder (notebook_dir is /home). */
+  contents: ContentsApi;
+  /** The hub service's catalog: teammates' and supported notebooks. */
+  catalog: CatalogApi;
+  hub: HubClient;
+  /** The transport the clients above share, for the kernel client. */
+  transport: HubTransport;
+  /** The account's token as the auth provider holds it in memory; only ever sent in an Authorization header. */
+  getToken: () => Promise<string | undefined>;
 }
 
 /** The clients of one signed-in account that the trees and commands use. */
@@ -22,22 +44,20 @@ export interface HubNotebookApis {
 }
 
 /**
- * What the trees and the notebook commands need from the signed-in hubs. HubNotebookClients (hubClients.ts)
+ * What the trees and the notebook commands need from the signed-in hubs. HubAccounts (hubAccounts.ts)
  * provides it; tests use fakes. Kept narrow so the trees do not depend on how clients are built.
  */
-export interface NotebookHubs {
+export interface NotebookHubs extends AccountRunner<HubNotebookApis> {
   /** The signed-in hubs, one account per hub, newest session first. */
   signedInAccounts(): Promise<SignedInHub[]>;
   /** Fires when the signed-in accounts or the settings the clients depend on change. */
   readonly onDidChange: vscode.Event<unknown>;
-  /** Runs an operation with a hub's clients; a refused token leads to "sign in again" and one retry. */
-  run<T>(hubUrl: string, operation: (apis: HubNotebookApis) => Promise<T>): Promise<T>;
 }
 
 /** Starts and stops the user's server (serverStart.ts asks for consent and shows progress). */
 export interface ServerControl {
-  startServer(hubUrl: string): Promise<unknown>;
-  stopServer(hubUrl: string): Promise<unknown>;
+  startServer(hubUrl: HubUrl): Promise<unknown>;
+  stopServer(hubUrl: HubUrl): Promise<unknown>;
 }
 
 /** What went wrong at the top of a view, and so which welcome content it shows. */

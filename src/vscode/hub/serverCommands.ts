@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { checkHubUrl, type HubUrl } from '../../core/auth';
 import { hostOf } from '../auth/authSession';
 import { CommandIds } from '../commands/commandIds';
 import { signedInOrOffer } from './signInOffer';
@@ -19,7 +20,7 @@ export interface ServerCommandDeps {
  */
 export function serverCommands(deps: ServerCommandDeps) {
   const act =
-    (want: 'stopped' | 'running', run: (hubUrl: string) => Promise<unknown>) => async (arg?: unknown) => {
+    (want: 'stopped' | 'running', run: (hubUrl: HubUrl) => Promise<unknown>) => async (arg?: unknown) => {
       const hubUrl = hubOf(arg) ?? (await pickHub(deps, want));
       if (!hubUrl) return;
       await run(hubUrl);
@@ -31,14 +32,17 @@ export function serverCommands(deps: ServerCommandDeps) {
   };
 }
 
-function hubOf(arg: unknown): string | undefined {
+/** The hub of the tree node a command was run on; checked, since any extension can run the command. */
+function hubOf(arg: unknown): HubUrl | undefined {
   if (typeof arg !== 'object' || arg === null || !('hub' in arg)) return undefined;
   const hub = arg.hub;
-  return typeof hub === 'object' && hub !== null && 'hubUrl' in hub ? String(hub.hubUrl) : undefined;
+  if (typeof hub !== 'object' || hub === null || !('hubUrl' in hub)) return undefined;
+  const check = checkHubUrl(String(hub.hubUrl));
+  return check.ok ? check.url : undefined;
 }
 
 /** The hub to act on: the only candidate, or the user's pick; undefined when there is none or they cancel. */
-async function pickHub(deps: ServerCommandDeps, state: 'stopped' | 'running'): Promise<string | undefined> {
+async function pickHub(deps: ServerCommandDeps, state: 'stopped' | 'running'): Promise<HubUrl | undefined> {
   const accounts = await signedInOrOffer(deps.hubs, 'Sign in to your hub first.');
   if (!accounts) return undefined;
   const states = deps.myNotebooks.serverStates;

@@ -1,16 +1,15 @@
 import * as vscode from 'vscode';
+import type { HubUrl } from '../../core/auth';
 import { ServerNotRunningError } from '../../core/hub';
 import type { Logger } from '../../core/logger';
 import { SingleFlight } from '../../core/singleFlight';
 import { hostOf } from '../auth/authSession';
 import { isUserCancellation, toAbortSignal } from '../app/cancellation';
-import type { HubAccount } from './hubClients';
+import type { AccountRunner, HubAccount } from './hubAccess';
 import { messageOf } from '../../core/errors';
 
-/** What server control needs from HubNotebookClients. */
-export interface ServerClients {
-  run<T>(hubUrl: string, operation: (account: HubAccount) => Promise<T>): Promise<T>;
-}
+/** What server control needs from HubAccounts. */
+export type ServerClients = AccountRunner<HubAccount>;
 
 const START = 'Start Server';
 const CANCEL = 'Cancel';
@@ -37,7 +36,7 @@ export class HubServers {
    * whether to start it; if they agree and it starts, runs the operation once more. Declined or failed, the
    * original ServerNotRunningError reaches the caller.
    */
-  async withServer<T>(hubUrl: string, operation: () => Promise<T>): Promise<T> {
+  async withServer<T>(hubUrl: HubUrl, operation: () => Promise<T>): Promise<T> {
     try {
       return await operation();
     } catch (err) {
@@ -48,12 +47,12 @@ export class HubServers {
   }
 
   /** Starts the server with progress in a cancellable notification; true when it is running. */
-  startServer(hubUrl: string): Promise<boolean> {
+  startServer(hubUrl: HubUrl): Promise<boolean> {
     return this.starting.run(hubUrl, () => this.start(hubUrl));
   }
 
   /** Asks for confirmation, then stops the server; true when it stopped. */
-  async stopServer(hubUrl: string): Promise<boolean> {
+  async stopServer(hubUrl: HubUrl): Promise<boolean> {
     const host = hostOf(hubUrl);
     const pick = await vscode.window.showWarningMessage(
       `Stop your server on ${host}?`,
@@ -80,11 +79,11 @@ export class HubServers {
     }
   }
 
-  private askToStart(hubUrl: string): Promise<boolean> {
+  private askToStart(hubUrl: HubUrl): Promise<boolean> {
     return this.asking.run(hubUrl, () => this.promptAndStart(hubUrl));
   }
 
-  private async promptAndStart(hubUrl: string): Promise<boolean> {
+  private async promptAndStart(hubUrl: HubUrl): Promise<boolean> {
     const host = hostOf(hubUrl);
     this.logger.info(`the server on ${host} is not running; asking whether to start it`);
     // Not modal: the user may want to finish something else first, and the waiting operations keep waiting.
@@ -100,7 +99,7 @@ export class HubServers {
     return this.startServer(hubUrl);
   }
 
-  private async start(hubUrl: string): Promise<boolean> {
+  private async start(hubUrl: HubUrl): Promise<boolean> {
     const host = hostOf(hubUrl);
     this.logger.info(`starting the server on ${host}`);
     try {

@@ -5,7 +5,8 @@ import type {
   JupyterServerCollection,
   JupyterServerProvider,
 } from '@vscode/jupyter-extension';
-import type { StoredSession } from '../../core/auth';
+import { checkHubUrl, type HubUrl, type StoredSession } from '../../core/auth';
+import type { AccountRunner } from '../hub/hubAccess';
 import { singleUserPath, type HubClient } from '../../core/hub';
 import type { Logger } from '../../core/logger';
 import { SingleFlight } from '../../core/singleFlight';
@@ -22,7 +23,7 @@ export const COLLECTION_LABEL = 'Hub Notebooks';
 
 /** One signed-in account as the bridge uses it: the hub API bound to that account's session. */
 export interface BridgeAccount {
-  readonly hubUrl: string;
+  readonly hubUrl: HubUrl;
   readonly user: string;
   readonly hub: Pick<HubClient, 'listServers' | 'startServer'>;
 }
@@ -30,15 +31,15 @@ export interface BridgeAccount {
 /** What the bridge needs from HubNotebookClients, HubServers and the auth provider. */
 export interface JupyterBridgeDeps {
   clients: {
-    signedInAccounts(): Promise<{ hubUrl: string; user: string }[]>;
+    signedInAccounts(): Promise<{ hubUrl: HubUrl; user: string }[]>;
     /** The account without the "sign in again" prompt, for background listings. */
-    account(hubUrl: string): Promise<BridgeAccount>;
+    account(hubUrl: HubUrl): Promise<BridgeAccount>;
     /** The account with the "sign in again" prompt and retry, for what the user asked for. */
-    run<T>(hubUrl: string, operation: (account: BridgeAccount) => Promise<T>): Promise<T>;
+    run: AccountRunner<BridgeAccount>['run'];
     readonly onDidChange: vscode.Event<void>;
   };
   /** Starts the default server with a cancellable progress notification; true when it runs. */
-  servers: { startServer(hubUrl: string): Promise<boolean> };
+  servers: { startServer(hubUrl: HubUrl): Promise<boolean> };
   /** The live sessions: the token handed to the Jupyter extension is read here at each resolve. */
   auth: { liveSessions(): Promise<Pick<StoredSession, 'hubUrl' | 'user' | 'token'>[]> };
   logger: Logger;
@@ -172,7 +173,7 @@ export class JupyterBridge extends DisposableStore {
 
 /** A server as the collection names it: which hub, whose, and which of their servers ('' is the default). */
 interface ServerRef {
-  hubUrl: string;
+  hubUrl: HubUrl;
   user: string;
   serverName: string;
 }
@@ -235,7 +236,7 @@ export class HubJupyterServers extends DisposableStore implements JupyterServerP
     }
   }
 
-  private async serversOf(hubUrl: string, user: string, signal: AbortSignal): Promise<ServerRef[]> {
+  private async serversOf(hubUrl: HubUrl, user: string, signal: AbortSignal): Promise<ServerRef[]> {
     const names = new Set(['']);
     try {
       const account = await this.deps.clients.account(hubUrl);
@@ -338,8 +339,9 @@ function parseServerId(id: string): ServerRef | undefined {
   const parts = id.split('|');
   if (parts.length !== 3) return undefined;
   try {
-    const [hubUrl = '', user = '', serverName = ''] = parts.map(decodeURIComponent);
-    return hubUrl && user ? { hubUrl, user, serverName } : undefined;
+    const [raw = '', user = '', serverName = ''] = parts.map(decodeURIComponent);
+    const hub = checkHubUrl(raw);
+    return hub.ok && user ? { hubUrl: hub.url, user, serverName } : undefined;
   } catch {
     return undefined;
   }

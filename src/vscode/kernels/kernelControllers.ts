@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import type { HubUrl } from '../../core/auth';
 import { ServerNotRunningError } from '../../core/hub/errors';
 import { hubAuthority } from '../../core/uris/hubnbUri';
 import { listKernelSpecs } from '../../core/kernels/kernelsApi';
 import type { KernelState, KernelSpecInfo } from '../../core/kernels/types';
 import { HUBNB_SCHEME } from '../../core/uris/types';
 import { hostOf } from '../auth/authSession';
-import type { HubAccount } from '../hub/hubClients';
+import type { HubAccount } from '../hub/hubAccess';
 import { DisposableStore } from '../app/lifecycle';
 import { NotebookKernel, type KernelTarget, type NotebookKernelDeps } from './notebookKernel';
 import { OutputWriter } from './outputWriter';
@@ -17,8 +18,8 @@ export const JUPYTER_NOTEBOOK_TYPE = 'jupyter-notebook';
 
 export interface KernelControllersDeps extends Omit<NotebookKernelDeps, 'reattach' | 'onSessionOpened'> {
   clients: NotebookKernelDeps['clients'] & {
-    signedInAccounts(): Promise<{ hubUrl: string; user: string }[]>;
-    account(hubUrl: string): Promise<HubAccount>;
+    signedInAccounts(): Promise<{ hubUrl: HubUrl; user: string }[]>;
+    account(hubUrl: HubUrl): Promise<HubAccount>;
     readonly onDidChange: vscode.Event<void>;
   };
   /** Remembers each account's kernel specs, so controllers exist before the server runs. */
@@ -107,7 +108,7 @@ export class HubKernelControllers extends DisposableStore {
     for (const notebook of vscode.workspace.notebookDocuments) this.prefer(notebook);
   }
 
-  private async specsOf(hubUrl: string, user: string): Promise<KernelSpecInfo[]> {
+  private async specsOf(hubUrl: HubUrl, user: string): Promise<KernelSpecInfo[]> {
     const key = `${SPEC_CACHE}${hubUrl}|${user}`;
     try {
       const account = await this.deps.clients.account(hubUrl);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { HubUrl } from '../../core/auth';
 import { HubAuthError, ServerNotRunningError } from '../../core/hub/errors';
 import { parseHubnbPath } from '../../core/uris/hubnbUri';
 import { CellOutputs } from '../../core/kernels/cellOutputs';
@@ -15,13 +16,13 @@ import type { Logger } from '../../core/logger';
 import { HUBNB_SCHEME, type HubnbLocation } from '../../core/uris/types';
 import { hostOf } from '../auth/authSession';
 import { toAbortSignal, toCancellationToken } from '../app/cancellation';
-import type { HubAccount } from '../hub/hubClients';
+import type { AccountRunner, HubAccount } from '../hub/hubAccess';
 import type { ReattachStore } from './reattachStore';
 import { messageOf } from '../../core/errors';
 
 /** A kernel spec on one signed-in account's server: what a controller stands for. */
 export interface KernelTarget {
-  hubUrl: string;
+  hubUrl: HubUrl;
   user: string;
   /** The kernel spec name; '' for the server's default spec. */
   kernelName: string;
@@ -29,15 +30,13 @@ export interface KernelTarget {
 
 /** What a notebook's kernel needs from the rest of the extension. */
 export interface NotebookKernelDeps {
-  clients: { run<T>(hubUrl: string, operation: (account: HubAccount) => Promise<T>): Promise<T> };
+  clients: AccountRunner<HubAccount>;
   servers: {
-    withServer<T>(hubUrl: string, operation: () => Promise<T>): Promise<T>;
-    startServer(hubUrl: string): Promise<boolean>;
+    withServer<T>(hubUrl: HubUrl, operation: () => Promise<T>): Promise<T>;
+    startServer(hubUrl: HubUrl): Promise<boolean>;
   };
-  /** Re-authentication with retry (HubSessions.run). */
-  reauth: { run<T>(hubUrl: string, operation: () => Promise<T>): Promise<T> };
   /** Registers the websocket so that signing out closes it. */
-  track(hubUrl: string, close: () => void): Promise<() => void>;
+  track(hubUrl: HubUrl, close: () => void): Promise<() => void>;
   settings: {
     readonly maxTextBytes: number;
     readonly maxOutputs: number;
@@ -301,7 +300,7 @@ export class NotebookKernel implements vscode.Disposable {
     if (err instanceof HubAuthError) {
       // Open websockets outlive a revoked token, so we closed it; after a new sign-in, the same session_id
       // brings back what the kernel printed meanwhile.
-      this.deps.reauth
+      this.deps.clients
         .run(this.target.hubUrl, () => session.reconnect())
         .catch((e: unknown) => {
           this.dropSession();

@@ -1,17 +1,19 @@
 // Builds the auth adapters over the fake vscode module, with an in-memory hub transport instead of the network.
 import { fake } from '../../support/useFakeVscode';
 import { FakeSecretStorage } from '../../support/fakeVscode';
-import { AccountConnections, type StoredSession } from '../../../src/core/auth';
+import type { StoredSession } from '../../../src/core/auth';
 import type { HubTransport, HubTransportOptions } from '../../../src/core/hub';
 import type { Logger } from '../../../src/core/logger';
 import type { AuthDeps } from '../../../src/vscode/auth/authDeps';
 import { HubAuthProvider } from '../../../src/vscode/auth/authProvider';
 import { Settings } from '../../../src/vscode/app/settings';
 import { UriCallbackRouter } from '../../../src/vscode/auth/uriCallbacks';
+import { HubAccounts } from '../../../src/vscode/hub/hubAccounts';
+import { EXAMPLE_HUB } from '../../support/hubUrls';
 
 export { fake };
 
-export const HUB = 'https://hub.example.org/';
+export const HUB = EXAMPLE_HUB;
 export const EXTENSION_ID = 'hub-notebooks.hub-notebooks';
 
 /** A Logger that keeps its lines, to check what was logged and that no secret was. */
@@ -106,14 +108,12 @@ export function makeProvider(setup: ProviderSetup = {}) {
   const settings = new Settings(log.logger);
   const callbacks = new UriCallbackRouter(EXTENSION_ID, log.logger);
   const registration = callbacks.register();
-  const connections = new AccountConnections();
   let logShown = 0;
   let ids = 0;
   const provider = new HubAuthProvider({
     secrets: secrets,
     settings,
     callbacks,
-    connections,
     logger: log.logger,
     showLog: () => void logShown++,
     deps: {
@@ -125,13 +125,21 @@ export function makeProvider(setup: ProviderSetup = {}) {
       ...setup.deps,
     },
   });
+  // The accounts over this provider, as the extension builds them: connections and clients per account.
+  const accounts = new HubAccounts({
+    auth: provider,
+    settings,
+    logger: log.logger,
+    makeTransport: setup.deps?.createTransport ?? hub.createTransport,
+  });
   const dispose = () => {
+    accounts.dispose();
     provider.dispose();
     registration.dispose();
     callbacks.dispose();
     settings.dispose();
   };
-  return { provider, secrets, hub, settings, callbacks, connections, log, logShown: () => logShown, dispose };
+  return { provider, accounts, secrets, hub, settings, callbacks, log, logShown: () => logShown, dispose };
 }
 
 /** Waits until `condition` holds, letting promises and timers run; fails after `ms`. */
@@ -139,7 +147,7 @@ export async function until(condition: () => boolean, ms = 2000): Promise<void> 
   const deadline = Date.now() + ms;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

@@ -14,16 +14,18 @@ import {
   type HubClient,
   type HubTransport,
 } from '../../../src/core/hub';
-import { NotSignedInError, type HubAccount } from '../../../src/vscode/hub/hubClients';
+import type { HubAccount } from '../../../src/vscode/hub/hubAccess';
+import { NotSignedInError } from '../../../src/vscode/hub/notSignedInError';
 import { HubnbFileSystemProvider } from '../../../src/vscode/files/hubnbFileSystem';
 import { HubServers } from '../../../src/vscode/hub/serverStart';
 import { recordingLogger } from './authFixture';
+import { hubUrl } from '../../support/hubUrls';
 
 export { until } from './authFixture';
 
 export { fake };
 
-export const HUB_URL = 'https://hub.test/';
+export const HUB_URL = hubUrl('https://hub.test/');
 export const AUTHORITY = 'hub.test';
 const enc = new TextEncoder();
 export const bytes = (text: string): Uint8Array => enc.encode(text);

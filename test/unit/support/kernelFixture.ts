@@ -18,7 +18,7 @@ import type {
   KernelSpecInfo,
   KernelState,
 } from '../../../src/core/kernels/types';
-import type { HubAccount } from '../../../src/vscode/hub/hubClients';
+import type { HubAccount } from '../../../src/vscode/hub/hubAccess';
 import {
   NotebookKernel,
   type KernelTarget,
@@ -27,11 +27,12 @@ import {
 import { OutputWriter } from '../../../src/vscode/kernels/outputWriter';
 import { ReattachStore, type ReattachRecord } from '../../../src/vscode/kernels/reattachStore';
 import { recordingLogger } from './authFixture';
+import { hubUrl } from '../../support/hubUrls';
 
 export { until } from './authFixture';
 export { fake };
 
-export const HUB = 'https://hub.test/';
+export const HUB = hubUrl('https://hub.test/');
 export const SHARED_FOLDER = 'shared';
 
 /** One cell run as the fake kernel reports it: the test pushes its events; the iterator ends after `done`. */
@@ -322,7 +323,6 @@ export function kernelDeps(options: { specs?: (hubUrl: string) => unknown } = {}
   const calls = {
     withServer: [] as string[],
     run: [] as string[],
-    reauth: [] as string[],
     startServer: [] as string[],
     track: [] as string[],
     untrack: 0,
@@ -359,7 +359,8 @@ export function kernelDeps(options: { specs?: (hubUrl: string) => unknown } = {}
     clients: {
       run: <T>(hubUrl: string, op: (account: HubAccount) => Promise<T>): Promise<T> => {
         calls.run.push(hubUrl);
-        return state.openError ? Promise.reject(state.openError) : op(accountOf(hubUrl));
+        const refused = state.openError ?? state.reauthError;
+        return refused ? Promise.reject(refused) : op(accountOf(hubUrl));
       },
     },
     servers: {
@@ -370,12 +371,6 @@ export function kernelDeps(options: { specs?: (hubUrl: string) => unknown } = {}
       startServer: (hubUrl: string) => {
         calls.startServer.push(hubUrl);
         return Promise.resolve(true);
-      },
-    },
-    reauth: {
-      run: <T>(hubUrl: string, op: () => Promise<T>): Promise<T> => {
-        calls.reauth.push(hubUrl);
-        return state.reauthError ? Promise.reject(state.reauthError) : op();
       },
     },
     track: (hubUrl: string, close: () => void) => {

@@ -16,10 +16,12 @@ import type { ContentsApi, ContentsEntry } from '../../../src/core/contents/type
 import type { HubNotebookApis, NotebookHubs, SignedInHub } from '../../../src/vscode/hub/hubAccess';
 import type { TreeNode } from '../../../src/vscode/trees/treeNodes';
 import { recordingLogger } from './authFixture';
+import { EXAMPLE_HUB } from '../../support/hubUrls';
+import { hubUrl } from '../../support/hubUrls';
 
 export { fake, recordingLogger };
 
-export const HUB = 'https://hub.example.org/';
+export const HUB = EXAMPLE_HUB;
 export const OTHER_HUB = 'https://other.example.org/';
 
 /** What one fake hub answers: missing pieces throw, so a test sees any call it did not expect. */
@@ -40,7 +42,10 @@ export function fakeHubs(data: Record<string, HubData>) {
   const Emitter = fake.module['EventEmitter'] as typeof FakeEmitter;
   const changed = new Emitter<void>();
   const calls: string[] = [];
-  let accounts: SignedInHub[] = Object.entries(data).map(([hubUrl, d]) => ({ hubUrl, user: d.user }));
+  let accounts: SignedInHub[] = Object.entries(data).map(([url, d]) => ({
+    hubUrl: hubUrl(url),
+    user: d.user,
+  }));
   const apis = (hubUrl: string): HubNotebookApis => {
     const d = data[hubUrl];
     if (!d) throw new Error(`not signed in to ${hubUrl}`);

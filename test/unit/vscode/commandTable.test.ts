@@ -11,6 +11,8 @@ import type { HubAuthProvider } from '../../../src/vscode/auth/authProvider';
 import { CommandIds } from '../../../src/vscode/commands/commandIds';
 import { ContextValues, ViewIds } from '../../../src/vscode/trees/treeNodes';
 import { json, startStub } from '../../support/httpStub';
+import { EXAMPLE_HUB } from '../../support/hubUrls';
+import { hubUrl } from '../../support/hubUrls';
 
 interface Manifest {
   activationEvents: string[];
@@ -27,7 +29,7 @@ interface Manifest {
 const VIEW_STATES = ['signedOut', 'loading', 'ready', 'empty', 'serverStopped', 'serviceMissing', 'error'];
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Manifest;
-const HUB = 'https://hub.example.org/';
+const HUB = EXAMPLE_HUB;
 
 beforeEach(() => {
   fake.reset();
@@ -201,7 +203,7 @@ test('activate registers the hubnb file system and talks to no hub until a view 
   try {
     assert.ok(manifest.activationEvents.includes('onFileSystem:hubnb'));
     assert.deepEqual(fake.files.providers.get('hubnb')?.options, { isCaseSensitive: true });
-    await seedSessions(context, ['alice'], stub.url);
+    await seedSessions(context, ['alice'], hubUrl(stub.url));
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(stub.seen.length, 0, 'nothing was fetched at activation or sign-in');
     const tree = fake.treeProviders.get(ViewIds.myNotebooks) as { getChildren(): Promise<unknown[]> };

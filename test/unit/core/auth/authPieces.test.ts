@@ -22,6 +22,7 @@ import {
   type StoredSession,
 } from '../../../../src/core/auth';
 import { HubAuthError, HubUnavailableError } from '../../../../src/core/hub';
+import { EXAMPLE_HUB } from '../../../support/hubUrls';
 
 test('a PKCE pair is S256: the challenge is base64url(sha256(verifier)), and pairs differ', async () => {
   const a = await createPkcePair();
@@ -149,7 +150,7 @@ function memorySecrets() {
 function session(overrides: Partial<StoredSession> = {}): StoredSession {
   return {
     id: 'id-1',
-    hubUrl: 'https://hub.example.org/',
+    hubUrl: EXAMPLE_HUB,
     user: 'alice',
     token: 'tok-1',
     tokenId: 'a1',

@@ -13,6 +13,7 @@ import {
   until,
 } from '../../support/authFixture';
 import type * as vscode from 'vscode';
+import { OTHER_HUB } from '../../../support/hubUrls';
 
 beforeEach(() => fake.reset());
 
@@ -40,7 +41,7 @@ test('a stored session is offered as an AuthenticationSession for its hub', asyn
   const w = makeProvider();
   await seed(w.secrets, [
     storedSession(),
-    storedSession({ id: 'other', hubUrl: 'https://other.example.org/', user: 'bob', token: 'secret-bob' }),
+    storedSession({ id: 'other', hubUrl: OTHER_HUB, user: 'bob', token: 'secret-bob' }),
   ]);
   const [alice] = await w.provider.getSessions([`hub:${HUB}`]);
   assert.deepEqual(alice, {

@@ -16,9 +16,10 @@ import { HubUnavailableError } from '../../../../src/core/hub';
 
 beforeEach(() => fake.reset());
 
-function trackConnection(w: ReturnType<typeof makeProvider>) {
+/** A connection on alice's account, as a kernel websocket registers one; returns the reasons it was closed. */
+async function trackConnection(w: ReturnType<typeof makeProvider>): Promise<string[]> {
   const reasons: string[] = [];
-  w.connections.register(`${HUB}|alice`, { close: (reason) => reasons.push(reason) });
+  await w.accounts.track(HUB, (reason) => reasons.push(reason));
   return reasons;
 }
 
@@ -31,7 +32,7 @@ test('a browser session is revoked through the service with its own token, then 
     storedSession(),
     storedSession({ id: 'bob', user: 'bob', token: 'secret-bob', tokenId: 'b1' }),
   ]);
-  const closed = trackConnection(w);
+  const closed = await trackConnection(w);
   const events: unknown[] = [];
   w.provider.onDidChangeSessions((e) => events.push(e));
 
@@ -47,14 +48,14 @@ test('a browser session is revoked through the service with its own token, then 
     },
   ]);
   assert.deepEqual(closed, ['signed out']);
-  assert.equal(w.connections.count(`${HUB}|alice`), 0);
   assert.deepEqual(
     storedIn(w.secrets).map((s) => s.id),
     ['bob'],
   );
   await until(() => events.length > 0);
   const logged = w.log.lines.join('\n');
-  assert.match(logged, /signed out of alice @ hub\.example\.org and closed 1 connection/);
+  assert.match(logged, /signed out of alice @ hub\.example\.org/);
+  assert.match(logged, /closed 1 connection\(s\) of alice @ hub\.example\.org: signed out/);
   assert.doesNotMatch(logged, /secret-token-alice/);
   assert.equal(fake.messages.length, 0);
   w.dispose();
@@ -94,7 +95,7 @@ test('when the hub is down the session is still forgotten, with a warning to rev
   );
   const w = makeProvider({ hub });
   await seed(w.secrets, [storedSession()]);
-  const closed = trackConnection(w);
+  const closed = await trackConnection(w);
   await w.provider.removeSession('session-1');
   assert.deepEqual(storedIn(w.secrets), []);
   assert.deepEqual(closed, ['signed out']);
@@ -114,5 +115,38 @@ test('a token the hub no longer accepts counts as revoked; an unknown id does no
   assert.deepEqual(storedIn(w.secrets), []);
   assert.equal(fake.messages.length, 0);
   assert.match(w.log.lines.join('\n'), /had already stopped accepting the token/);
+  w.dispose();
+});
+
+test('signing out in another window closes this window’s connections of that account, and only those', async () => {
+  const hub = fakeHub(() => ({ status: 204 }));
+  const here = makeProvider({ hub });
+  const there = makeProvider({ hub, secrets: here.secrets });
+  await seed(here.secrets, [
+    storedSession(),
+    storedSession({ id: 'bob', user: 'bob', token: 'secret-bob', tokenId: 'b1' }),
+  ]);
+  const alice = await trackConnection(here);
+  assert.equal((await there.provider.liveSessions()).length, 2);
+  await there.provider.removeSession('session-1');
+  await until(() => alice.length > 0);
+  assert.deepEqual(alice, ['signed out']);
+  assert.deepEqual(
+    (await here.accounts.signedInAccounts()).map((a) => a.user),
+    ['bob'],
+  );
+  here.dispose();
+  there.dispose();
+});
+
+test('an expired session closes its connections with "session expired"', async () => {
+  const w = makeProvider();
+  await seed(w.secrets, [storedSession({ expiresAt: '2026-06-01T12:30:00.000Z' })]);
+  const closed = await trackConnection(w);
+  // The fixture's clock says 12:00; the next read after 12:30 finds it expired.
+  await seed(w.secrets, [storedSession({ expiresAt: '2026-06-01T11:59:00.000Z' })]);
+  await w.provider.liveSessions();
+  await until(() => closed.length > 0);
+  assert.deepEqual(closed, ['session expired']);
   w.dispose();
 });

@@ -16,14 +16,16 @@ import {
   JupyterBridge,
   type BridgeAccount,
 } from '../../../../src/vscode/jupyter/jupyterBridge';
+import { hubUrl } from '../../../support/hubUrls';
+import type { HubUrl } from '../../../../src/core/auth';
 
 beforeEach(() => fake.reset());
 
-const HUB_A = 'https://hub-a.example.org/';
-const HUB_B = 'https://hub-b.example.org:8443/jhub/';
+const HUB_A = hubUrl('https://hub-a.example.org/');
+const HUB_B = hubUrl('https://hub-b.example.org:8443/jhub/');
 
 interface AccountSpec {
-  hubUrl: string;
+  hubUrl: HubUrl;
   user: string;
   token: string;
   /** The user's servers as the hub reports them, stopped ones included; '' is the default server. */
@@ -64,7 +66,7 @@ function setup(accounts = twoHubs(), startDefault: boolean | Promise<boolean> = 
     if (!found) throw new Error(`not signed in to ${hubUrl}`);
     return found;
   };
-  const account = (hubUrl: string): BridgeAccount => {
+  const account = (hubUrl: HubUrl): BridgeAccount => {
     const a = spec(hubUrl);
     return {
       hubUrl,
@@ -86,8 +88,8 @@ function setup(accounts = twoHubs(), startDefault: boolean | Promise<boolean> = 
   const deps = {
     clients: {
       signedInAccounts: () => Promise.resolve(accounts.map(({ hubUrl, user }) => ({ hubUrl, user }))),
-      account: (hubUrl: string) => Promise.resolve(account(hubUrl)),
-      run: <T>(hubUrl: string, op: (a: BridgeAccount) => Promise<T>) => op(account(hubUrl)),
+      account: (hubUrl: HubUrl) => Promise.resolve(account(hubUrl)),
+      run: <T>(hubUrl: HubUrl, op: (a: BridgeAccount) => Promise<T>) => op(account(hubUrl)),
       onDidChange: changed.event,
     },
     servers: {

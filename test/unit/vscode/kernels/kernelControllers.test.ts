@@ -11,6 +11,8 @@ import {
   HubKernelControllers,
   type KernelControllersDeps,
 } from '../../../../src/vscode/kernels/kernelControllers';
+import { hubUrl } from '../../../support/hubUrls';
+import type { HubUrl } from '../../../../src/core/auth';
 
 type ExecuteHandler = (
   cells: vscode.NotebookCell[],
@@ -20,7 +22,7 @@ type ExecuteHandler = (
 type InterruptHandler = (notebook: vscode.NotebookDocument) => Promise<void>;
 
 const PREFERRED = 2;
-const HUB_B = 'https://hub-b.test:8443/jhub/';
+const HUB_B = hubUrl('https://hub-b.test:8443/jhub/');
 const PYTHON = ['python3', 'Python 3 (ipykernel)', 'python'] as [string, string, string];
 const R = ['ir', 'R', 'R'] as [string, string, string];
 const CACHE_KEY = `hubNotebooks.kernelSpecs:${HUB}|alice`;
@@ -44,7 +46,7 @@ afterEach(() => {
 
 /** A signed-in account of HubKernelControllers: its server's kernelspecs answer, undefined when it is stopped. */
 interface AccountSpec {
-  hubUrl: string;
+  hubUrl: HubUrl;
   specs: unknown;
 }
 
