@@ -1,6 +1,5 @@
 export * from './brokerApi';
 export * from './browserSignIn';
-export * from './connections';
 export * from './errors';
 export * from './hubUrl';
 export * from './loopbackReceiver';

@@ -1,5 +1,9 @@
-import type { Closable } from '../../core/auth';
 import { DisposableStore } from '../app/lifecycle';
+
+/** Anything that holds a live connection for an account, such as a kernel websocket. */
+export interface Closable {
+  close(reason: string): void;
+}
 
 /**
  * What lives as long as one signed-in account (a hub and a user): its open connections, such as kernel

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import {
-  AccountConnections,
   SESSIONS_SECRET_KEY,
   SessionStore,
   SignInError,
@@ -232,19 +231,4 @@ test('withReauth gives up when the user declines, and never asks for other error
     HubUnavailableError,
   );
   assert.equal(asked, false);
-});
-
-test('closing an account closes exactly its connections', () => {
-  const connections = new AccountConnections();
-  const closed: string[] = [];
-  const conn = (name: string) => ({ close: (reason: string) => closed.push(`${name}:${reason}`) });
-  connections.register('hub|alice', conn('a1'));
-  const unregister = connections.register('hub|alice', conn('a2'));
-  connections.register('hub|bob', conn('b1'));
-  unregister();
-  assert.equal(connections.count('hub|alice'), 1);
-  assert.equal(connections.closeAll('hub|alice', 'signed out'), 1);
-  assert.deepEqual(closed, ['a1:signed out']);
-  assert.equal(connections.count('hub|alice'), 0);
-  assert.equal(connections.count('hub|bob'), 1);
 });
