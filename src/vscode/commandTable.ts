@@ -8,6 +8,7 @@ import { notebookCommands, type NotebookCommandDeps } from './catalog/notebookCo
 import { openSupportedNotebook } from './catalog/openSupported';
 import { openTeammateNotebook } from './catalog/openTeammate';
 import { serverCommands } from './hub/serverCommands';
+import { reportingFailures, type CommandFailureDeps } from './commands/commandFailures';
 
 /** What the command handlers need; grows as the extension gains parts. */
 export interface CommandContext {
@@ -39,10 +40,16 @@ export function createCommands(ctx: CommandContext): Record<CommandId, Handler> 
   };
 }
 
-/** Registers every command of the table and returns one disposable for all of them. */
-export function registerCommands(table: Record<CommandId, Handler>): vscode.Disposable {
-  const disposables = Object.entries(table).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, handler),
+/**
+ * Registers every command of the table, each wrapped so that failures are reported one way
+ * (commandFailures.ts), and returns one disposable for all of them.
+ */
+export function registerCommands(
+  table: Record<CommandId, Handler>,
+  failures: CommandFailureDeps,
+): vscode.Disposable {
+  const disposables = (Object.entries(table) as [CommandId, Handler][]).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, reportingFailures(id, handler, failures)),
   );
   return vscode.Disposable.from(...disposables);
 }

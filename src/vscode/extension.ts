@@ -8,6 +8,7 @@ import { HubAuthProvider } from './auth/authProvider';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './auth/authSession';
 import { createCommands, registerCommands } from './commandTable';
 import { HubAccounts } from './hub/hubAccounts';
+import type { NotSignedInError } from './hub/notSignedInError';
 import { HubnbFileSystemProvider, registerHubnbFileSystem } from './files/hubnbFileSystem';
 import { JupyterBridge } from './jupyter/jupyterBridge';
 import { HubKernelControllers } from './kernels/kernelControllers';
@@ -84,7 +85,12 @@ export function activate(context: vscode.ExtensionContext): void {
       saveCopy: (source: vscode.Uri) => saveCopyToMyNotebooks({ files, logger: filesLog }, source),
       remoteChanges,
     };
-    store._register(registerCommands(createCommands({ log, auth, notebooks, kernels })));
+    const failures = {
+      logger: log.for('commands'),
+      showLog: () => log.show(),
+      promptSignIn: (err: NotSignedInError) => clients.promptSignIn(err),
+    };
+    store._register(registerCommands(createCommands({ log, auth, notebooks, kernels }), failures));
     void warnIfNoKeyring(
       {
         platform: process.platform,

@@ -34,26 +34,13 @@ export function notebookCommands(deps: NotebookCommandDeps) {
       .checkNow()
       .catch((err: unknown) => deps.log.warn(`remote check: ${describeError(err)}`));
   };
-  const guard = (what: string, handler: Handler): Handler => {
-    return async (...args) => {
-      try {
-        return await handler(...args);
-      } catch (err) {
-        deps.log.warn(`${what} failed: ${describeError(err)}`);
-        void vscode.window.showErrorMessage(`Could not ${what}: ${describeError(err)}`);
-        return undefined;
-      }
-    };
-  };
   return {
     [CommandIds.open]: (arg?: unknown) => openNotebook(targetUri(arg), deps.log),
-    [CommandIds.openVersion]: guard('open a version', (arg) => openVersion(deps, arg)),
-    [CommandIds.saveCopy]: guard('save a copy', (arg) => deps.saveCopy(targetUri(arg))),
-    [CommandIds.copyPath]: guard('copy the path', (arg) =>
-      vscode.env.clipboard.writeText(targetUri(arg).toString()),
-    ),
-    [CommandIds.openInBrowser]: guard('open it in the browser', (arg) => openInBrowser(arg)),
-    [CommandIds.rollback]: guard('roll back', (arg) => rollback(deps, arg)),
+    [CommandIds.openVersion]: (arg?: unknown) => openVersion(deps, arg),
+    [CommandIds.saveCopy]: (arg?: unknown) => deps.saveCopy(targetUri(arg)),
+    [CommandIds.copyPath]: (arg?: unknown) => vscode.env.clipboard.writeText(targetUri(arg).toString()),
+    [CommandIds.openInBrowser]: (arg?: unknown) => openInBrowser(arg),
+    [CommandIds.rollback]: (arg?: unknown) => rollback(deps, arg),
     [CommandIds.refreshMyNotebooks]: refresh(trees.myNotebooks),
     [CommandIds.refreshTeam]: refresh(trees.team),
     [CommandIds.refreshSupported]: refresh(trees.supported),

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import { CommandIds } from '../commands/commandIds';
 import type { NotebookKernel } from './notebookKernel';
-import { messageOf } from '../../core/errors';
 
 /** What the kernel commands need: the hub kernel of a notebook, if it runs on one. */
 export interface KernelCommandDeps {
@@ -21,13 +20,8 @@ export function kernelCommands(deps: KernelCommandDeps) {
       );
       return;
     }
-    try {
-      await action(kernel);
-    } catch (err) {
-      const message = messageOf(err);
-      deps.log.warn(`kernel command failed: ${message}`);
-      void vscode.window.showErrorMessage(`Hub Notebooks: ${message}`);
-    }
+    // A failure reaches the command wrapper (commandFailures.ts), which reports it.
+    await action(kernel);
   };
   return {
     [CommandIds.restartKernel]: () => withKernel((k) => k.restart()),

@@ -15,12 +15,13 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
 import { CatalogError } from '../../../../src/core/catalog/errors';
-import { CommandIds } from '../../../../src/vscode/commands/commandIds';
+import { CommandIds, type CommandId } from '../../../../src/vscode/commands/commandIds';
 import { notebookCommands } from '../../../../src/vscode/catalog/notebookCommands';
 import { openTeammateNotebook } from '../../../../src/vscode/catalog/openTeammate';
 import { serverCommands } from '../../../../src/vscode/hub/serverCommands';
 import { NotebookTrees } from '../../../../src/vscode/trees/notebookTrees';
 import { ViewIds, type TreeNode } from '../../../../src/vscode/trees/treeNodes';
+import { reportingFailures } from '../../../../src/vscode/commands/commandFailures';
 
 const log = recordingLogger().logger;
 const disposables: { dispose(): unknown }[] = [];
@@ -65,10 +66,15 @@ function setup(extra: Partial<Parameters<typeof fakeHubs>[0][string]> = {}) {
     remoteChanges: { checkNow: () => Promise.resolve(record.checks++) },
     log,
   };
-  const commands = {
+  const table = {
     ...notebookCommands(deps),
     ...serverCommands({ ...deps, myNotebooks: trees.myNotebooks }),
   };
+  // As registerCommands wraps them, so failures are reported the one way every command reports them.
+  const failures = { logger: log, showLog: () => undefined, promptSignIn: () => undefined };
+  const commands = Object.fromEntries(
+    Object.entries(table).map(([id, handler]) => [id, reportingFailures(id as CommandId, handler, failures)]),
+  ) as Record<keyof typeof table, (...args: unknown[]) => Promise<unknown>>;
   return { hubs, trees, record, commands };
 }
 
@@ -178,13 +184,16 @@ test('Roll Back refused by the service shows the service’s message', async () 
   await commands[CommandIds.rollback](older);
   const error = fake.messages.at(-1);
   assert.equal(error?.kind, 'error');
-  assert.match(error?.message ?? '', /^Could not roll back: Only notebook maintainers may roll back\./);
+  assert.match(
+    error?.message ?? '',
+    /^Hub Notebooks could not roll back: Only notebook maintainers may roll back\./,
+  );
 });
 
 test('Refresh lists the view again and checks open files for remote changes', async () => {
   const { commands, hubs, record } = setup();
   await nodes(ViewIds.team);
-  commands[CommandIds.refreshTeam]();
+  await commands[CommandIds.refreshTeam]();
   await nodes(ViewIds.team);
   assert.equal(hubs.calls.filter((c) => c.endsWith('listTeammates')).length, 2);
   assert.equal(record.checks, 1);
