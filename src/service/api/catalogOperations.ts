@@ -196,13 +196,13 @@ export const CATALOG_OPERATIONS: readonly Operation[] = [
       422: errorResponse('The file is not a notebook the catalog can serve; `message` says why.'),
     },
   }),
-  ...supportedOperations(),
+  ...supportedReads(),
+  ...supportedWrites(),
 ];
 
-function supportedOperations(): Operation[] {
+/** What every team member may read of the supported notebooks. */
+function supportedReads(): Operation[] {
   const named = z.object({ name: nameParam });
-  const version = z.object({ name: nameParam, version: versionParam });
-  const maintainer = errorResponse('Only maintainers may do this.');
   return [
     catalog({
       id: 'listSupported',
@@ -243,6 +243,14 @@ function supportedOperations(): Operation[] {
         404: notFound,
       },
     }),
+  ];
+}
+
+/** What only maintainers may do to the supported notebooks, and the audit of it. */
+function supportedWrites(): Operation[] {
+  const version = z.object({ name: nameParam, version: versionParam });
+  const maintainer = errorResponse('Only maintainers may do this.');
+  return [
     catalog({
       id: 'publishSupported',
       method: 'PUT',

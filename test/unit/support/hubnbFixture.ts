@@ -178,6 +178,18 @@ const version = (name: string, v: string, publishedAt: string): SupportedVersion
   header: {},
 });
 
+/** What bob's home holds, as the catalog lists it. */
+const BOB_ENTRIES = [
+  {
+    path: 'analysis.ipynb',
+    name: 'analysis.ipynb',
+    type: 'notebook',
+    size: 9,
+    lastModified: '2026-01-05T00:00:00Z',
+  },
+  { path: 'sub', name: 'sub', type: 'directory', size: 0, lastModified: '2026-01-05T00:00:00Z' },
+] as const;
+
 /** A catalog with bob's two notebooks and one supported notebook `report` at 1.0.0 and 1.1.0 (current). */
 export function fakeCatalog(overrides: Partial<CatalogApi> = {}): CatalogApi & { calls: string[] } {
   const calls: string[] = [];
@@ -212,22 +224,7 @@ export function fakeCatalog(overrides: Partial<CatalogApi> = {}): CatalogApi & {
     listTeamFolder: record('listTeamFolder', (user: string, path: string) => ({
       user,
       path,
-      entries: [
-        {
-          path: 'analysis.ipynb',
-          name: 'analysis.ipynb',
-          type: 'notebook' as const,
-          size: 9,
-          lastModified: '2026-01-05T00:00:00Z',
-        },
-        {
-          path: 'sub',
-          name: 'sub',
-          type: 'directory' as const,
-          size: 0,
-          lastModified: '2026-01-05T00:00:00Z',
-        },
-      ],
+      entries: [...BOB_ENTRIES],
     })),
     statTeamEntry: record('statTeamEntry', (user: string, path: string) => {
       if (path === '' || path === 'sub') {

@@ -166,7 +166,9 @@ describe('TeamDir', () => {
       dir.close();
     }
   });
+});
 
+describe('TeamDir: permissions and names', () => {
   test("the viewer's permission is judged on the descriptor, not on what the name shows later", () => {
     const dir = openHome();
     try {

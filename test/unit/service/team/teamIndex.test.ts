@@ -256,36 +256,36 @@ test('a home that does not exist has no notebooks, and appears once it does', as
   }
 });
 
-describe('through the routes', () => {
-  /** The team routes over this temp home, for a caller named in the `x-caller` header, on a real HTTP server. */
-  async function serve(index: TeamIndex) {
-    const routes = new TeamRoutes({
-      identities: { lookup: (name) => Promise.resolve(name === 'alice' ? alice : undefined) },
-      directory: { teammatesOf: (name) => Promise.resolve(name === 'bob' ? [] : ['bob']) },
-      index,
-      homeTemplate: path.join(root, '{username}'),
-      log: silentLogger,
+/** The team routes over this temp home, for a caller named in the `x-caller` header, on a real HTTP server. */
+async function serve(index: TeamIndex) {
+  const routes = new TeamRoutes({
+    identities: { lookup: (name) => Promise.resolve(name === 'alice' ? alice : undefined) },
+    directory: { teammatesOf: (name) => Promise.resolve(name === 'bob' ? [] : ['bob']) },
+    index,
+    homeTemplate: path.join(root, '{username}'),
+    log: silentLogger,
+  });
+  const server = createServer((req, res) => {
+    const sub = new URL(req.url ?? '/', 'http://x.invalid').pathname.slice(1);
+    const caller = { name: String(req.headers['x-caller']), groups: [], maintainer: false };
+    routes.handle(sub, req, res, caller).then(
+      (handled) => handled || sendJson(res, 404, { error: 'unhandled' }),
+      (err: RequestError) => sendJson(res, err.status, { error: err.code, message: err.message }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const ask = async (who: string, sub: string, params: Record<string, string> = {}, method = 'GET') => {
+    const res = await fetch(`${base}${sub}?${new URLSearchParams(params)}`, {
+      method,
+      headers: { 'x-caller': who },
     });
-    const server = createServer((req, res) => {
-      const sub = new URL(req.url ?? '/', 'http://x.invalid').pathname.slice(1);
-      const caller = { name: String(req.headers['x-caller']), groups: [], maintainer: false };
-      routes.handle(sub, req, res, caller).then(
-        (handled) => handled || sendJson(res, 404, { error: 'unhandled' }),
-        (err: RequestError) => sendJson(res, err.status, { error: err.code, message: err.message }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const ask = async (who: string, sub: string, params: Record<string, string> = {}, method = 'GET') => {
-      const res = await fetch(`${base}${sub}?${new URLSearchParams(params)}`, {
-        method,
-        headers: { 'x-caller': who },
-      });
-      return { status: res.status, headers: res.headers, text: await res.text() };
-    };
-    return { ask, close: () => new Promise((resolve) => server.close(resolve)) };
-  }
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  };
+  return { ask, close: () => new Promise((resolve) => server.close(resolve)) };
+}
 
+describe('through the routes', () => {
   test('a caller without a unix account sees no teammates and no files', async () => {
     const s = await serve(new TeamIndex({ maxAgeMs: 0, log: silentLogger }));
     try {

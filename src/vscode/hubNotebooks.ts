@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import { warnIfNoKeyring } from './app/keyringWarning';
+import { DisposableStore } from './app/lifecycle';
+import type { ExtensionLog } from './app/log';
+import { Settings } from './app/settings';
+import { AccountStatus } from './auth/accountStatus';
+import { HubAuthProvider } from './auth/authProvider';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './auth/authSession';
+import { UriCallbackRouter } from './auth/uriCallbacks';
+import { createCommands, registerCommands } from './commandTable';
+import { HubnbFileSystemProvider, registerHubnbFileSystem } from './files/hubnbFileSystem';
+import { RemoteChangeWatcher } from './files/remoteChanges';
+import { saveCopyToMyNotebooks } from './files/saveCopy';
+import { HubAccounts } from './hub/hubAccounts';
+import { HubServers } from './hub/serverStart';
+import { JupyterBridge } from './jupyter/jupyterBridge';
+import { HubKernelControllers } from './kernels/kernelControllers';
+import { KernelStatusBar } from './kernels/kernelStatusBar';
+import { NotebookTrees } from './trees/notebookTrees';
+
+/**
+ * The extension, as one object (like rust-analyzer's `Ctx`): it builds the core, wraps it in adapters,
+ * registers them with VS Code, and owns them all, so disposing it undoes activation. Nothing here talks to a
+ * hub: clients are built on first use, and each tree fetches when its view first asks for children.
+ */
+export class HubNotebooks extends DisposableStore {
+  readonly settings: Settings;
+  readonly auth: HubAuthProvider;
+  readonly accounts: HubAccounts;
+  readonly servers: HubServers;
+  readonly kernels: HubKernelControllers;
+  readonly files: HubnbFileSystemProvider;
+  readonly trees: NotebookTrees;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: ExtensionLog,
+  ) {
+    super();
+    this.settings = this._register(new Settings(log.for('settings')));
+    this.auth = this.signIn();
+    this.accounts = this._register(
+      new HubAccounts({ auth: this.auth, settings: this.settings, logger: log.for('hub') }),
+    );
+    this.servers = new HubServers(this.accounts, log.for('server'));
+    this._register(
+      new JupyterBridge({
+        clients: this.accounts,
+        servers: this.servers,
+        auth: this.auth,
+        logger: log.for('jupyter'),
+      }),
+    );
+    this.kernels = this.notebookKernels();
+    this.files = this._register(
+      new HubnbFileSystemProvider({
+        clients: this.accounts,
+        servers: this.servers,
+        logger: log.for('files'),
+      }),
+    );
+    this._register(registerHubnbFileSystem(this.files));
+    this.trees = this._register(new NotebookTrees(this.accounts, log.for('trees')));
+    this.registerCommands();
+  }
+
+  /** The authentication provider and what shows its state: the URI callbacks and the account in the status bar. */
+  private signIn(): HubAuthProvider {
+    const authLog = this.log.for('auth');
+    const callbacks = this._register(new UriCallbackRouter(this.context.extension.id, authLog));
+    this._register(callbacks.register());
+    const auth = this._register(
+      new HubAuthProvider({
+        secrets: this.context.secrets,
+        settings: this.settings,
+        callbacks,
+        logger: authLog,
+        showLog: () => this.log.show(),
+      }),
+    );
+    this._register(
+      vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, auth, {
+        supportsMultipleAccounts: true,
+      }),
+    );
+    this._register(new AccountStatus(auth, authLog));
+    void warnIfNoKeyring(
+      {
+        platform: process.platform,
+        env: process.env,
+        remoteName: vscode.env.remoteName,
+        globalState: this.context.globalState,
+      },
+      authLog,
+    ).catch((err: unknown) => authLog.warn(`the keyring check failed: ${String(err)}`));
+    return auth;
+  }
+
+  /** The notebooks' hub kernels and their status bar item. */
+  private notebookKernels(): HubKernelControllers {
+    const kernels = this._register(
+      new HubKernelControllers({
+        clients: this.accounts,
+        servers: this.servers,
+        track: (hubUrl, close) => this.accounts.track(hubUrl, close),
+        settings: this.settings,
+        logger: this.log.for('kernels'),
+        // @jupyterlab/services is loaded when the first cell runs, not when the extension activates.
+        loadKernels: () => import('../core/kernels'),
+        globalState: this.context.globalState,
+        workspaceState: this.context.workspaceState,
+      }),
+    );
+    this._register(new KernelStatusBar(kernels));
+    return kernels;
+  }
+
+  /** The one command table, each command's failures reported the one way (commands/commandFailures.ts). */
+  private registerCommands(): void {
+    const { log, files, accounts } = this;
+    const filesLog = log.for('files');
+    const notebooks = {
+      hubs: accounts,
+      trees: this.trees,
+      servers: this.servers,
+      saveCopy: (source: vscode.Uri) => saveCopyToMyNotebooks({ files, logger: filesLog }, source),
+      remoteChanges: this._register(new RemoteChangeWatcher(files, filesLog)),
+    };
+    const failures = {
+      logger: log.for('commands'),
+      showLog: () => log.show(),
+      promptSignIn: accounts.promptSignIn.bind(accounts),
+    };
+    const table = createCommands({ log, auth: this.auth, notebooks, kernels: this.kernels });
+    this._register(registerCommands(table, failures));
+  }
+}
