@@ -111,6 +111,9 @@ async function benchKernels(hub: HubHandle, rows: Row[], floods: KernelFloodRow[
   }
 }
 
+/** BENCH_ONLY=kernels runs only the kernel part (P1, P2) on both hubs, for the figures of the ACK nudge. */
+const ONLY_KERNELS = process.env.BENCH_ONLY === 'kernels';
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const kernelRows: Row[] = [];
@@ -119,18 +122,21 @@ async function main(): Promise<void> {
   for (const flavor of ['pypi', 'debian3'] as const) {
     const starts: number[] = [];
     let hub: HubHandle | undefined;
-    for (let i = 0; i < SPAWNS; i++) {
+    const hubStarts = ONLY_KERNELS ? 1 : SPAWNS;
+    for (let i = 0; i < hubStarts; i++) {
       const t0 = performance.now();
       hub = await startHub({ flavor });
       starts.push(performance.now() - t0);
-      if (i < SPAWNS - 1) await hub.stop();
+      if (i < hubStarts - 1) await hub.stop();
     }
     rows.push({ what: 'hub start (launch → /hub/api 200, service up)', flavor, medianMs: median(starts) });
     if (hub) {
       try {
-        await clientVsFetch(hub, rows);
-        await signInVsMint(hub, rows);
-        await benchNotebookOpen(hub, rows);
+        if (!ONLY_KERNELS) {
+          await clientVsFetch(hub, rows);
+          await signInVsMint(hub, rows);
+          await benchNotebookOpen(hub, rows);
+        }
         await benchKernels(hub, kernelRows, floods);
       } finally {
         await hub.stop();
@@ -147,6 +153,7 @@ async function main(): Promise<void> {
     `\nKernels, P2: ${FLOOD_MB} MB of stream output on the 'unthrottled' server (medians of the runs)\n`,
   );
   printFloodTable(floods);
+  if (ONLY_KERNELS) return;
   // The catalog part: 200 users x 50 notebooks, the service's index against a naive contents-API walk.
   console.log('\nCatalog: 200 users × 50 notebooks (speed-up = naive walk / service)\n');
   printCatalogTable(await benchCatalog());

@@ -1,3 +1,5 @@
+import { CoreError } from '../errors';
+
 /** Why a sign-in did not end with a token. Every kind has a message that says what to do next. */
 export type SignInErrorKind =
   | 'cancelled'
@@ -12,15 +14,14 @@ export type SignInErrorKind =
   | 'invalid-token';
 
 /** A sign-in that failed or was abandoned; `message` is written for the user. */
-export class SignInError extends Error {
+export class SignInError extends CoreError {
   constructor(
-    readonly kind: SignInErrorKind,
+    override readonly kind: SignInErrorKind,
     message: string,
     /** The broker's or hub's own error code (`invalid_grant`, `access_denied`), when there is one. */
     readonly code?: string,
   ) {
     super(message);
-    this.name = 'SignInError';
   }
 }
 

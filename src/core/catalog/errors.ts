@@ -1,3 +1,4 @@
+import { CoreError } from '../errors';
 import { MAX_NOTEBOOK_BYTES, type CatalogErrorCode } from './protocol';
 
 /**
@@ -13,8 +14,9 @@ export type CatalogClientErrorCode =
  * forward after it. Refusals of bad input made before sending carry no status. 401s, and 403s without such a
  * body, are HubAuthError instead (the token is the problem, so the user signs in again).
  */
-export class CatalogError extends Error {
-  readonly kind = 'catalog';
+export class CatalogError extends CoreError {
+  /** The kind its code stands for, in the core's common kinds; 'catalog' for the rest. */
+  readonly kind: CatalogErrorKind;
 
   constructor(
     readonly code: CatalogClientErrorCode,
@@ -24,9 +26,32 @@ export class CatalogError extends Error {
     readonly url: string | undefined,
   ) {
     super(withWayForward(code, serviceMessage));
-    this.name = 'CatalogError';
+    this.kind = KIND_OF_CODE[code] ?? 'catalog';
   }
 }
+
+/** What a CatalogError can be, in the core's common kinds where one fits. */
+export type CatalogErrorKind =
+  | 'not-found'
+  | 'invalid-path'
+  | 'permission'
+  | 'auth'
+  | 'conflict'
+  | 'unavailable'
+  | 'service-missing'
+  | 'catalog';
+
+const KIND_OF_CODE: Partial<Record<string, CatalogErrorKind>> = {
+  not_found: 'not-found',
+  invalid_path: 'invalid-path',
+  invalid_name: 'invalid-path',
+  invalid_version: 'invalid-path',
+  forbidden: 'permission',
+  unauthorized: 'auth',
+  conflict: 'conflict',
+  hub_unavailable: 'unavailable',
+  service_missing: 'service-missing',
+};
 
 const MB = Math.round(MAX_NOTEBOOK_BYTES / (1024 * 1024));
 

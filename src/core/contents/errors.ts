@@ -1,3 +1,4 @@
+import { CoreError } from '../errors';
 import type { PathRejection } from '../uris/relativePath';
 import type { ContentsEntry } from './types';
 
@@ -10,14 +11,13 @@ import type { ContentsEntry } from './types';
 export type ContentsErrorKind = 'conflict' | 'permission' | 'exists' | 'invalid-path' | 'invalid-content';
 
 /** Base class of the contents client's own errors. */
-export abstract class ContentsError extends Error {
-  abstract readonly kind: ContentsErrorKind;
+export abstract class ContentsError extends CoreError {
+  abstract override readonly kind: ContentsErrorKind;
   /** The path the caller gave, relative to the client's root. */
   readonly path: string;
 
   constructor(message: string, path: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
     this.path = path;
   }
 }

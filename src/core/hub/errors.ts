@@ -4,6 +4,8 @@
  * without their query strings.
  */
 
+import { CoreError } from '../errors';
+
 /** What kind of failure an error is, for callers that switch instead of using `instanceof`. */
 export type HubErrorKind =
   | 'auth'
@@ -27,15 +29,14 @@ export interface HubErrorDetails {
 }
 
 /** Base class of every error the hub client throws. */
-export abstract class HubError extends Error {
-  abstract readonly kind: HubErrorKind;
+export abstract class HubError extends CoreError {
+  abstract override readonly kind: HubErrorKind;
   readonly status: number | undefined;
   readonly url: string | undefined;
   readonly serverMessage: string | undefined;
 
   constructor(message: string, details: HubErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = new.target.name;
     this.status = details.status;
     this.url = details.url;
     this.serverMessage = details.serverMessage;

@@ -1,10 +1,10 @@
+import { CoreError } from '../errors';
+
+export type KernelRunErrorKind = 'restarted' | 'died' | 'disconnected' | 'not-run' | 'disposed';
+
 /** Why a cell run ended without the kernel finishing it. Each message says what happened and what to do. */
-export abstract class KernelRunError extends Error {
-  abstract readonly kind: 'restarted' | 'died' | 'disconnected' | 'not-run' | 'disposed';
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+export abstract class KernelRunError extends CoreError {
+  abstract override readonly kind: KernelRunErrorKind;
 }
 
 /** The kernel restarted (by the user or automatically after it crashed) while this cell was running. */

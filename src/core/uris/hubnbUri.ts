@@ -4,6 +4,7 @@ import {
   VERSION_PATTERN,
   VERSION_RULE,
 } from '../catalog/protocol';
+import { CoreError } from '../errors';
 import { MAX_NAME_BYTES, checkRelativePath, type PathRejection } from './relativePath';
 import type { HubnbLocation } from './types';
 
@@ -27,7 +28,7 @@ export type HubnbUriRejection =
   | 'ambiguous-hub';
 
 /** A hubnb URI that names nothing the extension may open; `message` is a sentence for the user. */
-export class HubnbUriError extends Error {
+export class HubnbUriError extends CoreError {
   readonly kind = 'invalid-uri';
 
   constructor(
@@ -35,7 +36,6 @@ export class HubnbUriError extends Error {
     message: string,
   ) {
     super(message);
-    this.name = 'HubnbUriError';
   }
 }
 

@@ -1,10 +1,6 @@
 import * as vscode from 'vscode';
-import { CatalogError } from '../../core/catalog';
-import { ContentsError } from '../../core/contents';
-import { HubError } from '../../core/hub';
-import { HubnbUriError } from '../../core/uris/hubnbUri';
+import { CoreError, messageOf, type CoreErrorKind } from '../../core/errors';
 import { NotSignedInError } from '../hub/notSignedInError';
-import { messageOf } from '../../core/errors';
 
 /** Whether a failed operation was reading or changing something; a bad path reads as missing, writes as denied. */
 export type Access = 'read' | 'write';
@@ -15,68 +11,74 @@ export interface MappedError {
   signIn?: NotSignedInError;
 }
 
+type FsError = vscode.FileSystemError;
+type MakeFsError = (message: string, access: Access) => FsError;
+
+const E = () => vscode.FileSystemError;
+const notFound: MakeFsError = (m) => E().FileNotFound(m);
+const denied: MakeFsError = (m) => E().NoPermissions(m);
+const unavailable: MakeFsError = (m) => E().Unavailable(m);
+const other: MakeFsError = (m) => new (E())(m);
+/** A bad path reads as missing and writes as refused. */
+const badPath: MakeFsError = (m, access) => (access === 'read' ? notFound(m, access) : denied(m, access));
+
+/**
+ * The one table from the core's error kinds to FileSystemErrors. Missing things are FileNotFound, refusals
+ * NoPermissions, and a hub, service or server that cannot answer (or a server the user chose not to start)
+ * Unavailable; the rest keep their message, which says what is wrong.
+ */
+const FS_ERROR_OF_KIND: Record<CoreErrorKind, MakeFsError> = {
+  // the hub (core/hub/errors.ts)
+  auth: denied,
+  'server-not-running': unavailable,
+  unavailable,
+  'not-found': notFound,
+  response: other,
+  'not-a-hub': other,
+  'invalid-response': other,
+  'cross-origin-redirect': other,
+  'spawn-failed': unavailable,
+  // the user's own files (core/contents/errors.ts)
+  conflict: other,
+  permission: denied,
+  exists: (m) => E().FileExists(m),
+  'invalid-path': badPath,
+  'invalid-content': other,
+  // the catalog (core/catalog/errors.ts), where a code has no common kind
+  'service-missing': other,
+  catalog: other,
+  // hubnb URIs (core/uris/hubnbUri.ts)
+  'invalid-uri': badPath,
+  // sign-in and kernel runs (core/auth/errors.ts, core/kernels/errors.ts): not file errors, kept as said
+  cancelled: other,
+  'no-browser': other,
+  timeout: other,
+  denied: other,
+  'state-mismatch': other,
+  'invalid-callback': other,
+  rejected: other,
+  'hub-unavailable': unavailable,
+  'invalid-token': denied,
+  restarted: other,
+  died: other,
+  disconnected: other,
+  'not-run': other,
+  disposed: other,
+};
+
 /**
  * Turns what the core throws into the FileSystemError VS Code expects, keeping the core's message, which
- * already says what to do. Missing things are FileNotFound, refusals NoPermissions, and a hub, service or
- * server that cannot answer (or a server the user chose not to start) Unavailable.
+ * already says what to do (FS_ERROR_OF_KIND).
  */
 export function toFileSystemError(err: unknown, uri: vscode.Uri | undefined, access: Access): MappedError {
   if (err instanceof vscode.FileSystemError) return { error: err };
   const message = messageOf(err);
-  const E = vscode.FileSystemError;
-  if (err instanceof NotSignedInError) return { error: E.Unavailable(message), signIn: err };
-  if (err instanceof HubnbUriError)
-    return { error: access === 'read' ? E.FileNotFound(message) : E.NoPermissions(message) };
-  if (err instanceof CatalogError) return { error: fromCatalog(err.code, message) };
-  if (err instanceof ContentsError) {
-    switch (err.kind) {
-      case 'permission':
-        return { error: E.NoPermissions(message) };
-      case 'exists':
-        return { error: E.FileExists(message) };
-      case 'invalid-path':
-        return { error: access === 'read' ? E.FileNotFound(message) : E.NoPermissions(message) };
-      default:
-        return { error: new E(message) };
-    }
-  }
-  if (err instanceof HubError) {
-    switch (err.kind) {
-      case 'not-found':
-        return { error: E.FileNotFound(message) };
-      case 'auth':
-        return { error: E.NoPermissions(message) };
-      case 'server-not-running':
-      case 'unavailable':
-      case 'spawn-failed':
-        return { error: E.Unavailable(message) };
-      default:
-        return { error: new E(message) };
-    }
-  }
+  if (err instanceof NotSignedInError) return { error: unavailable(message, access), signIn: err };
+  if (err instanceof CoreError) return { error: FS_ERROR_OF_KIND[err.kind](message, access) };
   if (err instanceof Object && (err as { name?: unknown }).name === 'AbortError') {
-    return { error: E.Unavailable('The request was cancelled or timed out. Try again.') };
+    return { error: unavailable('The request was cancelled or timed out. Try again.', access) };
   }
-  return { error: uri && message === '' ? new E(uri) : new E(message) };
-}
-
-function fromCatalog(code: string, message: string): vscode.FileSystemError {
-  const E = vscode.FileSystemError;
-  switch (code) {
-    case 'not_found':
-    case 'invalid_path':
-    case 'invalid_name':
-    case 'invalid_version':
-      return E.FileNotFound(message);
-    case 'forbidden':
-    case 'unauthorized':
-      return E.NoPermissions(message);
-    case 'hub_unavailable':
-      return E.Unavailable(message);
-    default:
-      // too_large, invalid_notebook and the rest: the service's message says what is wrong with the file.
-      return new E(message);
-  }
+  return { error: uri && message === '' ? new (E())(uri) : other(message, access) };
 }
 
 const READ_ONLY_HINT = 'Use "Save a Copy to My Notebooks" to get a copy you can edit.';

@@ -204,7 +204,7 @@ test('service errors become CatalogError with the message verbatim; auth and pro
   });
   await assert.rejects(client.publish('churn', '1.2.0', new Uint8Array([123, 125])), (err: unknown) => {
     assert.ok(err instanceof CatalogError);
-    assert.equal(err.kind, 'catalog');
+    assert.equal(err.kind, 'permission', 'a forbidden code is the common permission kind');
     assert.equal(err.code, 'forbidden');
     assert.equal(err.status, 403);
     assert.equal(err.serviceMessage, 'Only members of notebook-maintainers may publish');

@@ -22,7 +22,9 @@ class PongCounter {
       let pongs = 0;
       ws.on('pong', () => pongs++);
       ws.on('message', (data: RawData) => {
-        const [verb, n] = Buffer.from(data as Buffer).toString('utf8').split(' ');
+        const [verb, n] = Buffer.from(data as Buffer)
+          .toString('utf8')
+          .split(' ');
         if (verb === 'burst') for (let i = 0; i < Number(n); i++) ws.send(`m${i}`);
         if (verb === 'count') ws.send(`pongs ${pongs}`);
       });
