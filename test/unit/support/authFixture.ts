@@ -10,6 +10,7 @@ import { Settings } from '../../../src/vscode/app/settings';
 import { UriCallbackRouter } from '../../../src/vscode/auth/uriCallbacks';
 import { HubAccounts } from '../../../src/vscode/hub/hubAccounts';
 import { EXAMPLE_HUB } from '../../support/hubUrls';
+import { fakeTransport, type HubAnswer, type HubCall } from './fakeTransport';
 
 export { fake };
 
@@ -35,41 +36,16 @@ export function recordingLogger(): { logger: Logger; lines: string[] } {
   };
 }
 
-/** One request the fake hub received, with the token the transport would have sent. */
-export interface HubCall {
-  baseUrl: string;
-  method: string;
-  path: string;
-  body: unknown;
-  token: string | undefined;
-}
+export type { HubAnswer, HubCall } from './fakeTransport';
 
-export type HubAnswer = { status: number; body?: unknown } | Error;
-
-/** A createHubTransport stand-in: every request goes to `answer`, and is recorded. */
+/** A createHubTransport stand-in over the one fake transport: every request goes to `answer`, and is recorded. */
 export function fakeHub(answer: (call: HubCall) => HubAnswer = () => ({ status: 404 })) {
   const calls: HubCall[] = [];
   const hub = { calls, answer };
-  const createTransport = (options: HubTransportOptions): HubTransport => ({
-    baseUrl: new URL(options.baseUrl),
-    async request(req) {
-      const token = await options.getToken();
-      const call = { baseUrl: options.baseUrl, method: req.method, path: req.path, body: req.body, token };
-      calls.push(call);
-      const result = hub.answer(call);
-      if (result instanceof Error) throw result;
-      return {
-        status: result.status,
-        headers: { 'content-type': 'application/json' },
-        data: result.body === undefined ? '' : JSON.stringify(result.body),
-        url: new URL(req.path, options.baseUrl).href,
-        redirects: 0,
-      };
-    },
-    stream() {
-      return Promise.reject(new Error('the fake hub does not stream'));
-    },
-  });
+  const createTransport = (options: HubTransportOptions): HubTransport =>
+    fakeTransport({ baseUrl: options.baseUrl, getToken: options.getToken, calls }, (call) =>
+      hub.answer(call),
+    );
   return Object.assign(hub, { createTransport });
 }
 

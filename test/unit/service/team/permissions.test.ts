@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { HubRequest, HubResponse, HubTransport } from '../../../../src/core/hub';
+import { fakeTransport } from '../../support/fakeTransport';
 import { homeOf, isSafeUsername, resolveInHome } from '../../../../src/service/team/homes';
 import { canRead, type UnixIdentity } from '../../../../src/service/team/permissions';
 import { TeamDirectory, listHubGroups } from '../../../../src/service/team/teammates';
@@ -144,22 +144,11 @@ describe('teammates', () => {
   /** A transport answering GET hub/api/groups from `pages` by offset, recording each request path. */
   function groupsHub(answer: (offset: number) => unknown) {
     const paths: string[] = [];
-    const transport = {
-      baseUrl: new URL('http://hub.invalid/'),
-      request: (req: HubRequest): Promise<HubResponse<string>> => {
-        paths.push(req.path);
-        const offset = Number(new URL(req.path, 'http://hub.invalid/').searchParams.get('offset'));
-        const data = JSON.stringify(answer(offset));
-        return Promise.resolve({
-          status: 200,
-          headers: {},
-          data,
-          url: 'http://hub.invalid/hub/api/groups',
-          redirects: 0,
-        });
-      },
-      stream: () => Promise.reject(new Error('not used')),
-    } satisfies HubTransport;
+    const transport = fakeTransport({ baseUrl: 'http://hub.invalid/' }, (call) => {
+      paths.push(call.path);
+      const offset = Number(new URL(call.path, 'http://hub.invalid/').searchParams.get('offset'));
+      return { status: 200, body: answer(offset) };
+    });
     return { transport, paths };
   }
   const g = (name: string, ...users: string[]) => ({ name, users });
