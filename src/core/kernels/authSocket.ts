@@ -17,6 +17,9 @@ export interface ConnectionHooks {
  */
 export type AckNudge = (() => boolean) | undefined;
 
+/** A turn that brought this much or more is output flooding in, and needs no nudge (see nudge()). */
+export const NUDGE_MAX_TURN_BYTES = 16 * 1024;
+
 /** The subset of the browser WebSocket interface that @jupyterlab/services uses. */
 interface BrowserLikeSocket {
   binaryType: string;
@@ -58,6 +61,7 @@ export function authWebSocketClass(
     private socket: WebSocket | undefined;
     private closed = false;
     private nudgePending = false;
+    private turnBytes = 0;
 
     constructor(url: string, protocols?: string | string[]) {
       void Promise.resolve(getToken()).then(
@@ -101,7 +105,7 @@ export function authWebSocketClass(
       socket.on('open', () => this.onopen?.({}));
       socket.on('message', (data, isBinary) => {
         this.onmessage?.({ data: isBinary ? toArrayBuffer(data) : rawText(data) });
-        if (ackNudge) this.nudge(socket, ackNudge);
+        if (ackNudge) this.nudge(socket, ackNudge, byteLength(data));
       });
       socket.on('error', (err) => this.onerror?.({ error: err }));
       socket.on('close', (code, reason) => this.onclose?.({ code, reason: reason.toString() }));
@@ -109,14 +113,18 @@ export function authWebSocketClass(
 
     /**
      * One pong per event-loop turn at most, after the turn's messages are routed (so a run that just ended
-     * no longer counts): a flood of output costs a pong per socket read, not per message.
+     * no longer counts). None after a turn that brought NUDGE_MAX_TURN_BYTES or more: Nagle holds back only
+     * small writes, and while output floods in, the proxy's ACKs go out without help (one per two segments).
      */
-    private nudge(socket: WebSocket, awaited: () => boolean): void {
+    private nudge(socket: WebSocket, awaited: () => boolean, bytes: number): void {
+      this.turnBytes += bytes;
       if (this.nudgePending) return;
       this.nudgePending = true;
       setImmediate(() => {
+        const small = this.turnBytes < NUDGE_MAX_TURN_BYTES;
         this.nudgePending = false;
-        if (socket.readyState === WebSocket.OPEN && awaited()) socket.pong();
+        this.turnBytes = 0;
+        if (small && socket.readyState === WebSocket.OPEN && awaited()) socket.pong();
       });
     }
   };
@@ -150,4 +158,9 @@ function rawText(data: WebSocket.RawData): string {
 function toArrayBuffer(data: WebSocket.RawData): ArrayBuffer {
   const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
   return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
+}
+
+function byteLength(data: WebSocket.RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.byteLength, 0);
+  return data.byteLength;
 }

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { authWebSocketClass, type AckNudge } from '../../../../src/core/kernels/authSocket';
+import {
+  NUDGE_MAX_TURN_BYTES,
+  authWebSocketClass,
+  type AckNudge,
+} from '../../../../src/core/kernels/authSocket';
 
 /**
  * A real ws server on loopback. For each connection it records the upgrade's Authorization header and the pongs
@@ -26,6 +30,7 @@ class PongCounter {
           .toString('utf8')
           .split(' ');
         if (verb === 'burst') for (let i = 0; i < Number(n); i++) ws.send(`m${i}`);
+        if (verb === 'big') ws.send('x'.repeat(Number(n)));
         if (verb === 'count') ws.send(`pongs ${pongs}`);
       });
     });
@@ -43,7 +48,12 @@ const hooks = { onAuthRefused: () => undefined, onServerStopped: () => undefined
  * Opens a socket of the class under test, asks for a burst of `frames`, lets the turns after the last frame
  * run (where a nudge goes), then asks the server how many pongs it had.
  */
-async function pongsAfterBurst(url: string, frames: number, nudge: AckNudge): Promise<number> {
+async function pongsAfterBurst(
+  url: string,
+  frames: number,
+  nudge: AckNudge,
+  request = `burst ${frames}`,
+): Promise<number> {
   const Socket = authWebSocketClass(() => 'secret-token', hooks, nudge);
   const socket = new Socket(url);
   try {
@@ -61,7 +71,7 @@ async function pongsAfterBurst(url: string, frames: number, nudge: AckNudge): Pr
           setImmediate(() => setImmediate(() => socket.send('count')));
       };
     });
-    socket.send(`burst ${frames}`);
+    socket.send(request);
     return await answer;
   } finally {
     socket.close();
@@ -90,6 +100,11 @@ describe('authWebSocketClass', () => {
     const pongs = await pongsAfterBurst(server.url, 5, () => true);
     assert.ok(pongs >= 1, `no pong after 5 messages`);
     assert.ok(pongs <= 5, `${pongs} pongs for 5 messages`);
+  });
+
+  it('sends no pong after a turn that brought a flood of output (Nagle holds back only small writes)', async () => {
+    assert.equal(await pongsAfterBurst(server.url, 1, () => true, `big ${NUDGE_MAX_TURN_BYTES}`), 0);
+    assert.equal(await pongsAfterBurst(server.url, 1, () => true, `big ${NUDGE_MAX_TURN_BYTES - 1}`), 1);
   });
 
   it('asks whether a reply is awaited after the turn, so a run that just ended sends nothing', async () => {
