@@ -13,3 +13,6 @@ export const EXAMPLE_HUB = hubUrl('https://hub.example.org/');
 
 /** A second hub, for tests about several signed-in hubs. */
 export const OTHER_HUB = hubUrl('https://other.example.org/');
+
+/** The hub of the file system and kernel fixtures' fakes. */
+export const TEST_HUB = hubUrl('https://hub.test/');

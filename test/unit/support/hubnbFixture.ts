@@ -19,13 +19,13 @@ import { NotSignedInError } from '../../../src/vscode/hub/notSignedInError';
 import { HubnbFileSystemProvider } from '../../../src/vscode/files/hubnbFileSystem';
 import { HubServers } from '../../../src/vscode/hub/serverStart';
 import { recordingLogger } from './authFixture';
-import { hubUrl } from '../../support/hubUrls';
+import { TEST_HUB } from '../../support/hubUrls';
 
 export { until } from './authFixture';
 
 export { fake };
 
-export const HUB_URL = hubUrl('https://hub.test/');
+export const HUB_URL = TEST_HUB;
 export const AUTHORITY = 'hub.test';
 const enc = new TextEncoder();
 export const bytes = (text: string): Uint8Array => enc.encode(text);

@@ -5,7 +5,6 @@
 import { fake } from '../../support/useFakeVscode';
 import { CancellationTokenSource, FakeMemento, Uri } from '../../support/fakeVscode';
 import type * as vscode from 'vscode';
-import type { HubRequest, HubTransport } from '../../../src/core/hub';
 import type * as Kernels from '../../../src/core/kernels';
 import type { KernelClientOptions, OpenSessionOptions } from '../../../src/core/kernels/kernelClient';
 import { kernelSessionPath, type SessionPathOptions } from '../../../src/core/kernels/sessionPath';
@@ -27,12 +26,13 @@ import {
 import { OutputWriter } from '../../../src/vscode/kernels/outputWriter';
 import { ReattachStore, type ReattachRecord } from '../../../src/vscode/kernels/reattachStore';
 import { recordingLogger } from './authFixture';
-import { hubUrl } from '../../support/hubUrls';
+import { TEST_HUB } from '../../support/hubUrls';
+import { fakeTransport, type HubCall } from './fakeTransport';
 
 export { until } from './authFixture';
 export { fake };
 
-export const HUB = hubUrl('https://hub.test/');
+export const HUB = TEST_HUB;
 export const SHARED_FOLDER = 'shared';
 
 /** One cell run as the fake kernel reports it: the test pushes its events; the iterator ends after `done`. */
@@ -294,23 +294,19 @@ export function notebookOf(uri: vscode.Uri, sources: string[]) {
 
 /** A transport whose only resource is `GET user/<name>/api/kernelspecs`; `undefined` specs answer 424. */
 function specsTransport(hubUrl: string, specs: () => unknown) {
-  const requests: string[] = [];
-  const transport = {
-    baseUrl: new URL(hubUrl),
-    request(req: HubRequest) {
-      requests.push(`${req.method} ${req.path}`);
-      const body = req.path.endsWith('api/kernelspecs') ? specs() : undefined;
-      return Promise.resolve({
-        status: body === undefined ? 424 : 200,
-        headers: { 'content-type': 'application/json' },
-        data: JSON.stringify(body ?? { message: 'Server not running' }),
-        url: new URL(req.path, hubUrl).href,
-        redirects: 0,
-      });
+  const calls: HubCall[] = [];
+  const transport = fakeTransport({ baseUrl: hubUrl, calls }, (call) => {
+    const body = call.path.endsWith('api/kernelspecs') ? specs() : undefined;
+    return body === undefined
+      ? { status: 424, body: { message: 'Server not running' } }
+      : { status: 200, body };
+  });
+  return {
+    get requests() {
+      return calls.map((c) => `${c.method} ${c.path}`);
     },
-    stream: () => Promise.reject(new Error('not used')),
+    transport,
   };
-  return { requests, transport: transport as HubTransport };
 }
 
 /** The dependencies of a NotebookKernel, every call recorded; `state.openError` makes opening fail. */
