@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_QUERY_LENGTH } from '../core/auth/protocol';
+import { MAX_QUERY_LENGTH } from '../core/auth/schemas';
 import { CATALOG_OPERATIONS, json } from './api/catalogOperations';
 import type { Operation } from './api/operation';
 import { AUTH_OPERATIONS } from './auth/operations';

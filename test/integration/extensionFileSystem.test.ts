@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { after, before, beforeEach, test } from 'node:test';
 
 import { checkHubUrl, type HubUrl } from '../../src/core/auth';
-import { CATALOG_ROUTES, IPYNB_MEDIA_TYPE } from '../../src/core/catalog/protocol';
+import { CATALOG_ROUTES, IPYNB_MEDIA_TYPE } from '../../src/core/catalog/schemas';
 import { createHubTransport, type HubClient } from '../../src/core/hub';
 import { extensionTokenScopes } from '../../src/service/config';
 import { HubAccounts } from '../../src/vscode/hub/hubAccounts';

@@ -11,7 +11,7 @@ import crypto from 'node:crypto';
 import { after, before, beforeEach, test } from 'node:test';
 
 import { checkHubUrl, type HubUrl } from '../../src/core/auth';
-import { CATALOG_ROUTES } from '../../src/core/catalog/protocol';
+import { CATALOG_ROUTES } from '../../src/core/catalog/schemas';
 import { extensionTokenScopes } from '../../src/service/config';
 import { activate } from '../../src/vscode/extension';
 import { ContextValues, ViewIds, type TreeNode } from '../../src/vscode/trees/treeNodes';

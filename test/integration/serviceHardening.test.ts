@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { redeemHandoff, tokenGrantSchema } from '../../src/core/auth';
-import { CATALOG_ROUTES } from '../../src/core/catalog/protocol';
+import { CATALOG_ROUTES } from '../../src/core/catalog/schemas';
 import { HubResponseError } from '../../src/core/hub';
 import { extensionTokenScopes } from '../../src/service/config';
 import { useHub } from '../hub/fixture';

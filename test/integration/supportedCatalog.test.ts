@@ -17,7 +17,7 @@ import {
   supportedListResponseSchema,
   supportedNotebookSchema,
   supportedVersionSchema,
-} from '../../src/core/catalog/protocol';
+} from '../../src/core/catalog/schemas';
 import type { Notebook } from '../../src/core/notebook';
 import {
   SECRET,

@@ -15,7 +15,7 @@ import {
   auditResponseSchema,
   supportedNotebookSchema,
   supportedVersionSchema,
-} from '../../src/core/catalog/protocol';
+} from '../../src/core/catalog/schemas';
 import { MAINTAINER_GROUP, REPO_ROOT } from '../hub/harness';
 import {
   call,

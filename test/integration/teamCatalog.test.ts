@@ -14,7 +14,7 @@ import {
   type SearchResponse,
   type TeamEntry,
   type TeamResponse,
-} from '../../src/core/catalog/protocol';
+} from '../../src/core/catalog/schemas';
 import { DEFAULT_TOKEN_SCOPES, extensionTokenScopes } from '../../src/service/config';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';

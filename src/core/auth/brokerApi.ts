@@ -2,7 +2,7 @@ import { HubUnavailableError, extractServerMessage } from '../hub/errors';
 import { parseBody } from '../hub/response';
 import type { HubTransport } from '../hub/transport';
 import { SignInError } from './errors';
-import { AUTH_ROUTES, tokenGrantSchema, type TokenGrant } from './protocol';
+import { AUTH_ROUTES, tokenGrantSchema, type TokenGrant } from './schemas';
 
 /**
  * `POST {service}auth/token {code, code_verifier}`: redeems a one-time handoff code. The transport carries

@@ -4,7 +4,7 @@ import { redeemHandoff } from './brokerApi';
 import { SignInError } from './errors';
 import type { CallbackReceiver } from './loopbackReceiver';
 import { createPkcePair, createState } from './pkce';
-import { AUTH_ROUTES, DEFAULT_SERVICE_PATH, type TokenGrant } from './protocol';
+import { AUTH_ROUTES, DEFAULT_SERVICE_PATH, type TokenGrant } from './schemas';
 
 export interface BrowserSignInOptions {
   /** A transport to the hub's base URL that sends no token. */

@@ -4,7 +4,7 @@ export * from './errors';
 export * from './hubUrl';
 export * from './loopbackReceiver';
 export * from './pkce';
-export * from './protocol';
+export * from './schemas';
 export * from './reauth';
 export * from './redirectUri';
 export * from './sessionStore';

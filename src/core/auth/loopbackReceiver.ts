@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../logger';
 import { SignInError } from './errors';
-import { CALLBACK_PATH, MAX_QUERY_LENGTH, PENDING_SIGN_IN_TTL_MS } from './protocol';
+import { CALLBACK_PATH, MAX_QUERY_LENGTH, PENDING_SIGN_IN_TTL_MS } from './schemas';
 
 /** Something that receives the broker's redirect: a loopback listener, a URI handler, a test double. */
 export interface CallbackReceiver {

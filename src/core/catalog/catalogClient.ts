@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import { DEFAULT_SERVICE_PATH, brokerErrorSchema } from '../auth/protocol';
+import { DEFAULT_SERVICE_PATH, brokerErrorSchema } from '../auth/schemas';
 import { HubAuthError, InvalidHubResponseError, errorForStatus, extractServerMessage } from '../hub/errors';
 import { checkShape, expectStatus } from '../hub/response';
 import type { HttpMethod, HubResponse, HubTransport } from '../hub/transport';
@@ -31,7 +31,7 @@ import {
   type SupportedVersion,
   type TeamEntry,
   type Teammate,
-} from './protocol';
+} from './schemas';
 import type { CatalogApi, CatalogFile } from './types';
 
 export interface CatalogClientOptions {
@@ -41,7 +41,7 @@ export interface CatalogClientOptions {
 }
 
 /**
- * The hub-notebooks service's catalog API (`{servicePath}api/…`, routes in protocol.ts) over the hub transport,
+ * The hub-notebooks service's catalog API (`{servicePath}api/…`, routes in schemas.ts) over the hub transport,
  * with the user's hub token. Inputs are checked before sending (CatalogError, nothing sent); answers are
  * validated against the protocol's schemas; `{error, message}` bodies become CatalogError.
  */

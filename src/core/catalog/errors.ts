@@ -1,8 +1,8 @@
 import { CoreError } from '../errors';
-import { MAX_NOTEBOOK_BYTES, type CatalogErrorCode } from './protocol';
+import { MAX_NOTEBOOK_BYTES, type CatalogErrorCode } from './schemas';
 
 /**
- * The codes a CatalogError carries: the service's own (protocol.ts, plus `invalid_request` and `server_error`
+ * The codes a CatalogError carries: the service's own (schemas.ts, plus `invalid_request` and `server_error`
  * from its HTTP layer), and `service_missing` when the hub has no hub-notebooks service at the configured path.
  * A code this client does not know is kept as the service sent it.
  */

@@ -8,7 +8,7 @@ import type {
   TeamEntry,
   Teammate,
   AuditEvent,
-} from './protocol';
+} from './schemas';
 
 /** A file's bytes as the catalog served them. */
 export interface CatalogFile {

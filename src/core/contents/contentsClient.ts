@@ -17,7 +17,7 @@ import {
   fileModelSchema,
   notebookModelSchema,
   type ContentsModel,
-} from './contentsModel';
+} from './schemas';
 import {
   ContentsConflictError,
   ContentsContentError,

@@ -31,7 +31,7 @@
  *   papermill parameters cell (the code cell tagged `parameters`) are used instead.
  * - Anything missing stays undefined. The parser never throws, whatever the notebook holds.
  */
-import type { NotebookHeader } from '../catalog/protocol';
+import type { NotebookHeader } from '../catalog/schemas';
 import { isRecord, sourceText, type Notebook, type NotebookCell } from './nbformat';
 
 /** Reads title, sections and parameters from a notebook's header cell (see the template above). */

@@ -3,7 +3,7 @@ import {
   SUPPORTED_NAME_RULE,
   VERSION_PATTERN,
   VERSION_RULE,
-} from '../catalog/protocol';
+} from '../catalog/schemas';
 import { CoreError } from '../errors';
 import { MAX_NAME_BYTES, checkRelativePath, type PathRejection } from './relativePath';
 import type { HubnbLocation } from './types';

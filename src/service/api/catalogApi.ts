@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { MeResponse, SearchResponse } from '../../core/catalog/protocol';
+import type { MeResponse, SearchResponse } from '../../core/catalog/schemas';
 import type { Logger } from '../../core/logger';
 import type { ServiceConfig } from '../config';
 import { RequestError, sendJson } from '../http';

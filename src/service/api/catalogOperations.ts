@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { brokerErrorSchema } from '../../core/auth/protocol';
+import { brokerErrorSchema } from '../../core/auth/schemas';
 import {
   CATALOG_ROUTES,
   IPYNB_MEDIA_TYPE,
@@ -18,7 +18,7 @@ import {
   supportedVersionSchema,
   teamEntrySchema,
   teamResponseSchema,
-} from '../../core/catalog/protocol';
+} from '../../core/catalog/schemas';
 import {
   patternText,
   requiredText,
@@ -29,7 +29,7 @@ import {
 } from './operation';
 
 /**
- * The catalog's operations (core/catalog/protocol.ts has the wire types both sides import). The whole API,
+ * The catalog's operations (core/catalog/schemas.ts has the wire types both sides import). The whole API,
  * these with the broker's and the service's own, is in ../operations.ts.
  */
 

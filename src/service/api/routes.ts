@@ -1,4 +1,4 @@
-import type { SearchHit } from '../../core/catalog/protocol';
+import type { SearchHit } from '../../core/catalog/schemas';
 import type { Caller, Handlers } from './operation';
 
 export type { Caller } from './operation';

@@ -6,7 +6,7 @@ import {
   MAX_QUERY_LENGTH,
   PENDING_SIGN_IN_TTL_MS,
   type TokenGrant,
-} from '../../core/auth/protocol';
+} from '../../core/auth/schemas';
 import { checkRedirectUri } from '../../core/auth/redirectUri';
 import { HubAuthError, HubUnavailableError } from '../../core/hub/errors';
 import type { Logger } from '../../core/logger';

@@ -7,7 +7,7 @@ import {
   MAX_REDIRECT_URI_LENGTH,
   brokerErrorSchema,
   tokenGrantSchema,
-} from '../../core/auth/protocol';
+} from '../../core/auth/schemas';
 import type { JsonSchema, Operation, ResponseSpec } from '../api/operation';
 
 /** The sign-in broker's operations; see broker.ts for what each does and why. */

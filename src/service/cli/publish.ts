@@ -9,7 +9,7 @@ import {
   VERSION_RULE,
   supportedNotebookSchema,
   supportedVersionSchema,
-} from '../../core/catalog/protocol';
+} from '../../core/catalog/schemas';
 import { createHubTransport, type HubResponse, type HubTransport } from '../../core/hub';
 import { checkShape } from '../../core/hub/response';
 import { parseNotebook, stripOutputs } from '../../core/notebook';

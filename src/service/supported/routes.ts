@@ -8,7 +8,7 @@ import {
   type SupportedListResponse,
   type SupportedNotebook,
   type SupportedVersion,
-} from '../../core/catalog/protocol';
+} from '../../core/catalog/schemas';
 import type { Logger } from '../../core/logger';
 import { parseNotebook, parseNotebookHeader, serializeNotebook, stripOutputs } from '../../core/notebook';
 import { callerOf, type Handlers, type RequestContext } from '../api/operation';

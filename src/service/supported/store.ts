@@ -9,7 +9,7 @@ import {
   type SupportedNotebook,
   type SupportedSummary,
   type SupportedVersion,
-} from '../../core/catalog/protocol';
+} from '../../core/catalog/schemas';
 import { BlobStore, sha256Hex } from './blobs';
 import { migrate } from './schema';
 

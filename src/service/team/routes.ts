@@ -9,7 +9,7 @@ import {
   type SearchHit,
   type TeamResponse,
   type Teammate,
-} from '../../core/catalog/protocol';
+} from '../../core/catalog/schemas';
 import { HubError } from '../../core/hub';
 import type { Logger } from '../../core/logger';
 import { parseNotebook } from '../../core/notebook';
@@ -43,7 +43,7 @@ interface Target {
 }
 
 /**
- * `api/team`, `api/team/list`, `api/team/stat` and `api/team/file` (see core/catalog/protocol.ts), and the
+ * `api/team`, `api/team/list`, `api/team/stat` and `api/team/file` (see core/catalog/schemas.ts), and the
  * team half of `api/search`. Files come from the teammates' homes on the shared filesystem, never from their
  * servers, and a caller sees only what their own unix account could read there.
  */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { MAX_NOTEBOOK_BYTES } from '../../core/catalog/protocol';
+import { MAX_NOTEBOOK_BYTES } from '../../core/catalog/schemas';
 import { canRead, isFileMode, isFolderMode, type UnixIdentity } from './permissions';
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { MAX_NOTEBOOK_BYTES, type NotebookHeader } from '../../core/catalog/protocol';
+import { MAX_NOTEBOOK_BYTES, type NotebookHeader } from '../../core/catalog/schemas';
 import type { Logger } from '../../core/logger';
 import { parseNotebook, parseNotebookHeader } from '../../core/notebook';
 import { TeamDir, type SafeReadFs, type TeamRefusal } from './safeRead';

@@ -1,4 +1,4 @@
-import type { SearchHit, TeamEntry } from '../../core/catalog/protocol';
+import type { SearchHit, TeamEntry } from '../../core/catalog/schemas';
 import { canRead, type UnixIdentity } from './permissions';
 import type { FolderNode, HomeIndex, IndexNode, NotebookNode } from './teamIndex';
 

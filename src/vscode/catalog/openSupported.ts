@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SupportedSummary } from '../../core/catalog/protocol';
+import type { SupportedSummary } from '../../core/catalog/schemas';
 import type { Logger } from '../../core/logger';
 import { hostOf } from '../auth/authSession';
 import { CommandIds } from '../commands/commandIds';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { HubUrl } from '../../core/auth';
 import type { CatalogApi } from '../../core/catalog';
-import type { SupportedNotebook, SupportedVersion } from '../../core/catalog/protocol';
+import type { SupportedNotebook, SupportedVersion } from '../../core/catalog/schemas';
 import { ContentsConflictError, type ContentsApi, type ContentsEntry } from '../../core/contents';
 import { parseHubnbPath } from '../../core/uris/hubnbUri';
 import type { Logger } from '../../core/logger';

@@ -1,4 +1,4 @@
-import type { SupportedVersion } from '../../core/catalog/protocol';
+import type { SupportedVersion } from '../../core/catalog/schemas';
 import type { Logger } from '../../core/logger';
 import { describeError, isServiceMissing, type SignedInHub, type NotebookHubs } from '../hub/hubAccess';
 import { serviceMissing } from './teamModel';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { NotebookHeader } from '../../core/catalog/protocol';
+import type { NotebookHeader } from '../../core/catalog/schemas';
 import { hostOf } from '../auth/authSession';
 import { CommandIds } from '../commands/commandIds';
 import { uriOfOrUndefined } from './nodeUris';

@@ -1,4 +1,4 @@
-import type { SupportedSummary, SupportedVersion, TeamEntry, Teammate } from '../../core/catalog/protocol';
+import type { SupportedSummary, SupportedVersion, TeamEntry, Teammate } from '../../core/catalog/schemas';
 import type { ContentsEntry } from '../../core/contents/types';
 import type { SignedInHub } from '../hub/hubAccess';
 

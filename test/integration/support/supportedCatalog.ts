@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { CATALOG_ROUTES } from '../../../src/core/catalog/protocol';
+import { CATALOG_ROUTES } from '../../../src/core/catalog/schemas';
 import type { Notebook } from '../../../src/core/notebook';
 import { extensionTokenScopes } from '../../../src/service/config';
 import { useHub } from '../../hub/fixture';

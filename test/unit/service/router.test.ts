@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { SUPPORTED_NAME_RULE } from '../../../src/core/catalog/protocol';
+import { SUPPORTED_NAME_RULE } from '../../../src/core/catalog/schemas';
 import { silentLogger } from '../../../src/core/logger';
 import type { Operation } from '../../../src/service/api/operation';
 import { OPERATIONS } from '../../../src/service/operations';

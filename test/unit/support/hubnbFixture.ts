@@ -5,7 +5,7 @@ import { fake } from '../../support/useFakeVscode';
 import type { Uri as FakeUri } from '../../support/fakeVscode';
 import type * as vscode from 'vscode';
 import type { CatalogApi, CatalogFile } from '../../../src/core/catalog/types';
-import type { SupportedNotebook, SupportedVersion } from '../../../src/core/catalog/protocol';
+import type { SupportedNotebook, SupportedVersion } from '../../../src/core/catalog/schemas';
 import { ContentsConflictError } from '../../../src/core/contents/errors';
 import type { ContentsApi, ContentsEntry, ContentsFile, SaveOptions } from '../../../src/core/contents/types';
 import {

@@ -10,7 +10,7 @@ import type {
   SupportedVersion,
   TeamEntry,
   Teammate,
-} from '../../../src/core/catalog/protocol';
+} from '../../../src/core/catalog/schemas';
 import type { CatalogApi } from '../../../src/core/catalog/types';
 import type { ContentsApi, ContentsEntry } from '../../../src/core/contents/types';
 import type { HubNotebookApis, NotebookHubs, SignedInHub } from '../../../src/vscode/hub/hubAccess';

@@ -6,7 +6,7 @@ import {
   IPYNB_MEDIA_TYPE,
   LAST_MODIFIED_HEADER,
   type SupportedVersion,
-} from '../../../../src/core/catalog/protocol';
+} from '../../../../src/core/catalog/schemas';
 import type { CatalogApi } from '../../../../src/core/catalog/types';
 import {
   HubAuthError,

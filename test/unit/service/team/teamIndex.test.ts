@@ -14,7 +14,7 @@ import {
   LAST_MODIFIED_HEADER,
   type SearchHit,
   type TeamResponse,
-} from '../../../../src/core/catalog/protocol';
+} from '../../../../src/core/catalog/schemas';
 import { silentLogger, type Logger } from '../../../../src/core/logger';
 import type { UnixIdentity } from '../../../../src/service/team/permissions';
 import type { RequestError } from '../../../../src/service/http';
