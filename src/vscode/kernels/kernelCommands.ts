@@ -24,12 +24,43 @@ export function kernelCommands(deps: KernelCommandDeps) {
     await action(kernel);
   };
   return {
-    [CommandIds.restartKernel]: () => withKernel((k) => k.restart()),
+    [CommandIds.restartKernel]: () => withKernel(async (k) => void (await restartAsked(k, false))),
     [CommandIds.restartKernelAndRunAll]: () =>
       withKernel(async (k) => {
-        await k.restart();
-        await vscode.commands.executeCommand('notebook.execute', k.notebook.uri);
+        if (await restartAsked(k, true))
+          await vscode.commands.executeCommand('notebook.execute', k.notebook.uri);
       }),
     [CommandIds.shutdownKernel]: () => withKernel((k) => k.shutdown()),
   };
+}
+
+const RESTART = 'Restart';
+
+/**
+ * VS Code's habit for a restart: ask first (the variables go), then say it happened. True when it restarted;
+ * a notebook whose kernel has not started yet has nothing to restart, and is told so.
+ */
+async function restartAsked(kernel: NotebookKernel, thenRunAll: boolean): Promise<boolean> {
+  const name = notebookName(kernel.notebook.uri);
+  if (!kernel.hasSession) {
+    void vscode.window.showInformationMessage(
+      `The kernel of ${name} has not started yet: it starts with the first cell you run.`,
+    );
+    return false;
+  }
+  const pick = await vscode.window.showWarningMessage(
+    thenRunAll
+      ? `Restart the kernel of ${name} and run all cells? All variables will be lost.`
+      : `Restart the kernel of ${name}? All variables will be lost.`,
+    { modal: true },
+    RESTART,
+  );
+  if (pick !== RESTART) return false;
+  await kernel.restart();
+  void vscode.window.showInformationMessage(`Restarted the kernel of ${name}.`);
+  return true;
+}
+
+function notebookName(uri: vscode.Uri): string {
+  return uri.path.split('/').pop() ?? uri.toString();
 }

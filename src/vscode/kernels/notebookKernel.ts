@@ -132,6 +132,11 @@ export class NotebookKernel implements vscode.Disposable {
     await this.session?.interrupt();
   }
 
+  /** Whether a kernel session is open (so there is something to restart). */
+  get hasSession(): boolean {
+    return this.session !== undefined;
+  }
+
   async restart(): Promise<void> {
     const session = this.session;
     if (!session) return;
