@@ -76,7 +76,7 @@ export class HubKernelControllers extends DisposableStore {
 
   private async rebuild(): Promise<void> {
     const accounts = await this.deps.clients.signedInAccounts();
-    const wanted = new Map<string, { target: KernelTarget; label: string; spec: KernelSpecInfo }>();
+    const wanted = new Map<string, Wanted>();
     const manyHubs = accounts.length > 1;
     for (const { hubUrl, user } of accounts) {
       const specs = await this.specsOf(hubUrl, user);
@@ -84,8 +84,7 @@ export class HubKernelControllers extends DisposableStore {
         // The server's default spec is always the controller named "default" (kernel name resolved when a
         // session opens), so its id does not change when the spec list is first learnt.
         const target = { hubUrl, user, kernelName: index === 0 ? '' : spec.name };
-        const who = manyHubs ? `${user}@${hostOf(hubUrl)}` : user;
-        wanted.set(controllerId(target), { target, spec, label: `${spec.displayName} (hub: ${who})` });
+        wanted.set(controllerId(target), { target, spec, ...controllerNames(target, spec, manyHubs) });
       }
     }
     for (const [id, reg] of this.registered) {
@@ -99,9 +98,10 @@ export class HubKernelControllers extends DisposableStore {
       const existing = this.registered.get(id);
       if (existing) {
         existing.controller.label = want.label;
+        existing.controller.description = want.description;
         if (want.spec.language) existing.controller.supportedLanguages = [want.spec.language];
       } else {
-        const controller = this.create(id, want.target, want.label, want.spec);
+        const controller = this.create(id, want);
         this.registered.set(id, { controller, target: want.target });
       }
     }
@@ -124,15 +124,10 @@ export class HubKernelControllers extends DisposableStore {
     }
   }
 
-  private create(
-    id: string,
-    target: KernelTarget,
-    label: string,
-    spec: KernelSpecInfo,
-  ): vscode.NotebookController {
+  private create(id: string, { target, label, description, spec }: Wanted): vscode.NotebookController {
     const controller = vscode.notebooks.createNotebookController(id, JUPYTER_NOTEBOOK_TYPE, label);
     this.deps.logger.debug(`offering the kernel "${label}" (${id})`);
-    controller.description = hostOf(target.hubUrl);
+    controller.description = description;
     controller.detail = `Runs on ${target.user}'s server on the hub, next to the data.`;
     if (spec.language) controller.supportedLanguages = [spec.language];
     controller.supportsExecutionOrder = true;
@@ -235,3 +230,29 @@ function kernelKey(notebook: vscode.NotebookDocument, controllerId: string): str
 }
 
 export type { KernelState };
+
+/** A controller as rebuild() wants it. */
+interface Wanted {
+  target: KernelTarget;
+  label: string;
+  description: string;
+  spec: KernelSpecInfo;
+}
+
+/**
+ * What a controller is called. The default one is "Hub kernel (hub: alice)" from the start, whether or not the
+ * spec list is known yet, so a notebook's kernel keeps its name when the server first answers; its spec's
+ * display name goes in the description. The others exist only once the specs are known, under their own
+ * display names.
+ */
+function controllerNames(
+  target: KernelTarget,
+  spec: KernelSpecInfo,
+  manyHubs: boolean,
+): { label: string; description: string } {
+  const host = hostOf(target.hubUrl);
+  const who = manyHubs ? `${target.user}@${host}` : target.user;
+  if (target.kernelName !== '') return { label: `${spec.displayName} (hub: ${who})`, description: host };
+  const known = spec.name !== '';
+  return { label: `Hub kernel (hub: ${who})`, description: known ? `${spec.displayName} · ${host}` : host };
+}

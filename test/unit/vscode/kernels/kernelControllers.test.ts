@@ -116,8 +116,8 @@ test('one account: a controller per kernel spec, labelled by display name, with 
     {
       id: 'hub-notebooks:hub.test:alice:default',
       notebookType: 'jupyter-notebook',
-      label: 'Python 3 (ipykernel) (hub: alice)',
-      description: 'hub.test',
+      label: 'Hub kernel (hub: alice)',
+      description: 'Python 3 (ipykernel) · hub.test',
       supportedLanguages: ['python'],
       supportsExecutionOrder: true,
     },
@@ -176,7 +176,7 @@ test('a stopped server offers the cached specs', async () => {
   assert.deepEqual(
     [...fake.notebooks.controllers.values()].map((c) => [c.id, c.label]),
     [
-      ['hub-notebooks:hub.test:alice:default', 'Python 3 (ipykernel) (hub: alice)'],
+      ['hub-notebooks:hub.test:alice:default', 'Hub kernel (hub: alice)'],
       ['hub-notebooks:hub.test:alice:ir', 'R (hub: alice)'],
     ],
   );
@@ -195,6 +195,20 @@ test('a stopped server that never listed its specs offers one "Hub kernel"', asy
   assert.equal(k.globalState.values.has(CACHE_KEY), false, 'nothing is cached from a stopped server');
 });
 
+test('the default kernel keeps its name when its server first lists the specs', async () => {
+  const account: AccountSpec = { hubUrl: HUB, specs: undefined };
+  const k = await build([account], 1);
+  const before = controller('hub-notebooks:hub.test:alice:default');
+  assert.equal(before.label, 'Hub kernel (hub: alice)');
+  account.specs = specsBody(PYTHON, R);
+  k.controllers.refresh();
+  await until(() => fake.notebooks.controllers.size === 2);
+  const after = controller('hub-notebooks:hub.test:alice:default');
+  assert.equal(after, before, 'the same controller');
+  assert.equal(after.label, 'Hub kernel (hub: alice)');
+  assert.equal(after.description, 'Python 3 (ipykernel) · hub.test');
+});
+
 test('two accounts on two hubs: labels name the user at the host', async () => {
   await build(
     [
@@ -206,11 +220,15 @@ test('two accounts on two hubs: labels name the user at the host', async () => {
   assert.deepEqual(
     [...fake.notebooks.controllers.values()].map((c) => [c.id, c.label, c.description]),
     [
-      ['hub-notebooks:hub.test:alice:default', 'Python 3 (ipykernel) (hub: alice@hub.test)', 'hub.test'],
+      [
+        'hub-notebooks:hub.test:alice:default',
+        'Hub kernel (hub: alice@hub.test)',
+        'Python 3 (ipykernel) · hub.test',
+      ],
       [
         'hub-notebooks:hub-b.test:8443:alice:default',
-        'Python 3 (ipykernel) (hub: alice@hub-b.test:8443)',
-        'hub-b.test:8443',
+        'Hub kernel (hub: alice@hub-b.test:8443)',
+        'Python 3 (ipykernel) · hub-b.test:8443',
       ],
     ],
   );
