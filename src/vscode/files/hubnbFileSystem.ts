@@ -85,7 +85,7 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
           await this.catalog(t, (c) => c.getSupported(loc.name));
           return directory();
         case 'me': {
-          const entry = await this.own(t, (c) => c.stat(loc.path));
+          const entry = await this.own(t, (c) => c.stat(loc.path), `open ${named(loc.path)}`);
           return entryStat(entry, t.view === 'hub' || !entry.writable);
         }
         case 'team': {
@@ -114,7 +114,7 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
             ['supported', dir],
           ];
         case 'me': {
-          const entries = await this.own(t, (c) => c.list(loc.path));
+          const entries = await this.own(t, (c) => c.list(loc.path), `list ${folderNamed(loc.path)}`);
           return entries.map((e) => [e.name, e.type === 'directory' ? dir : file]);
         }
         case 'team-root':
@@ -144,7 +144,7 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
       if (t.view === 'unsaved') return this.unsavedBytes(uri);
       switch (loc.area) {
         case 'me': {
-          const file = await this.own(t, (c) => c.read(loc.path));
+          const file = await this.own(t, (c) => c.read(loc.path), `open ${named(loc.path)}`);
           // The hub-version view is a fresh look for a comparison; what the editor saw stays the baseline.
           if (!t.view) this.remember(uri, file.entry);
           return file.bytes;
@@ -183,12 +183,12 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
       const expected = this.seen.get(keyOf(uri));
       let entry: ContentsEntry;
       try {
-        entry = await this.own(t, (c) => c.write(path, content, { expected }));
+        entry = await this.own(t, (c) => c.write(path, content, { expected }), `save ${named(path)}`);
       } catch (err) {
         if (!(err instanceof ContentsConflictError)) throw err;
         await this.resolveConflict(this.conflict(uri, content));
         this.deps.logger.info(`overwriting ${uri.toString()} on the user's request`);
-        entry = await this.own(t, (c) => c.write(path, content));
+        entry = await this.own(t, (c) => c.write(path, content), `save ${named(path)}`);
       }
       this.remember(uri, entry);
       this.unsaved.delete(keyOf(uri));
@@ -200,7 +200,7 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
     return this.guard(uri, 'write', async (t) => {
       const path = this.ownPath(t, uri);
       if (await this.statIfExists(t, path)) throw vscode.FileSystemError.FileExists(uri);
-      await this.own(t, (c) => c.createDirectory(path));
+      await this.own(t, (c) => c.createDirectory(path), `create the folder ${named(path)}`);
       this.fire([{ type: vscode.FileChangeType.Created, uri }]);
     });
   }
@@ -208,7 +208,7 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
   delete(uri: vscode.Uri, _options?: { readonly recursive: boolean }): Promise<void> {
     return this.guard(uri, 'write', async (t) => {
       const path = this.ownPath(t, uri);
-      await this.own(t, (c) => c.delete(path));
+      await this.own(t, (c) => c.delete(path), `delete ${named(path)}`);
       this.forget(uri);
       this.fire([{ type: vscode.FileChangeType.Deleted, uri }]);
     });
@@ -223,9 +223,9 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
       if (await this.statIfExists(t, target)) {
         if (!options.overwrite) throw vscode.FileSystemError.FileExists(to);
         // The contents API never replaces a file on rename, so an overwriting move deletes the target first.
-        await this.own(t, (c) => c.delete(target));
+        await this.own(t, (c) => c.delete(target), `replace ${named(target)}`);
       }
-      await this.own(t, (c) => c.rename(source, target));
+      await this.own(t, (c) => c.rename(source, target), `rename ${named(source)}`);
       const version = this.seen.get(keyOf(from));
       this.forget(from);
       if (version) this.seen.set(keyOf(to), version);
@@ -312,9 +312,10 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
     throw readOnly(uri);
   }
 
-  private own<T>(t: Target, op: (contents: ContentsApi) => Promise<T>): Promise<T> {
+  /** An operation on the user's own files; `action` says what it is if the server must be started for it. */
+  private own<T>(t: Target, op: (contents: ContentsApi) => Promise<T>, action: string): Promise<T> {
     const { clients, servers } = this.deps;
-    return servers.withServer(t.hubUrl, () => clients.run(t.hubUrl, (a) => op(a.contents)));
+    return servers.withServer(t.hubUrl, () => clients.run(t.hubUrl, (a) => op(a.contents)), action);
   }
 
   private catalog<T>(t: Target, op: (catalog: CatalogApi) => Promise<T>): Promise<T> {
@@ -323,7 +324,7 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
 
   private async statIfExists(t: Target, path: string): Promise<ContentsEntry | undefined> {
     try {
-      return await this.own(t, (c) => c.stat(path));
+      return await this.own(t, (c) => c.stat(path), `save ${named(path)}`);
     } catch (err) {
       if (toFileSystemError(err, undefined, 'read').error.code === 'FileNotFound') return undefined;
       throw err;
@@ -391,4 +392,14 @@ function viewOf(uri: vscode.Uri, location: HubnbLocation): View | undefined {
   const view = new URLSearchParams(uri.query).get('version');
   if (location.area === 'me' && (view === 'hub' || view === 'unsaved')) return view;
   throw vscode.FileSystemError.FileNotFound(`${uri.toString()} names no file: unknown query.`);
+}
+
+/** A file's name as the server-start question says it. */
+function named(path: string): string {
+  return path.split('/').pop() || path;
+}
+
+/** A folder's name as the server-start question says it; the home folder is My Notebooks. */
+function folderNamed(path: string): string {
+  return path === '' ? 'My Notebooks' : named(path);
 }

@@ -33,15 +33,20 @@ export class HubServers {
 
   /**
    * Runs an operation on the user's own server. When it fails because the server is stopped, asks the user
-   * whether to start it; if they agree and it starts, runs the operation once more. Declined or failed, the
-   * original ServerNotRunningError reaches the caller.
+   * whether to start it, in the words of `action` ("run the cells of churn.ipynb", "save churn.ipynb"); if
+   * they agree and it starts, runs the operation once more. Declined or failed, the original
+   * ServerNotRunningError reaches the caller.
    */
-  async withServer<T>(hubUrl: HubUrl, operation: () => Promise<T>): Promise<T> {
+  async withServer<T>(
+    hubUrl: HubUrl,
+    operation: () => Promise<T>,
+    action = 'open and save your notebooks',
+  ): Promise<T> {
     try {
       return await operation();
     } catch (err) {
       if (!(err instanceof ServerNotRunningError)) throw err;
-      if (!(await this.askToStart(hubUrl))) throw err;
+      if (!(await this.askToStart(hubUrl, action))) throw err;
       return operation();
     }
   }
@@ -79,16 +84,17 @@ export class HubServers {
     }
   }
 
-  private askToStart(hubUrl: HubUrl): Promise<boolean> {
-    return this.asking.run(hubUrl, () => this.promptAndStart(hubUrl));
+  /** One question per hub at a time: operations failing meanwhile wait for it, in the first one's words. */
+  private askToStart(hubUrl: HubUrl, action: string): Promise<boolean> {
+    return this.asking.run(hubUrl, () => this.promptAndStart(hubUrl, action));
   }
 
-  private async promptAndStart(hubUrl: HubUrl): Promise<boolean> {
+  private async promptAndStart(hubUrl: HubUrl, action: string): Promise<boolean> {
     const host = hostOf(hubUrl);
     this.logger.info(`the server on ${host} is not running; asking whether to start it`);
     // Not modal: the user may want to finish something else first, and the waiting operations keep waiting.
     const pick = await vscode.window.showWarningMessage(
-      `Your server on ${host} is not running. Start it to open and save your notebooks?`,
+      `Your server on ${host} is not running. Start it to ${action}?`,
       START,
       CANCEL,
     );

@@ -32,7 +32,7 @@ export interface KernelTarget {
 export interface NotebookKernelDeps {
   clients: AccountRunner<HubAccount>;
   servers: {
-    withServer<T>(hubUrl: HubUrl, operation: () => Promise<T>): Promise<T>;
+    withServer<T>(hubUrl: HubUrl, operation: () => Promise<T>, action?: string): Promise<T>;
     startServer(hubUrl: HubUrl): Promise<boolean>;
   };
   /** Registers the websocket so that signing out closes it. */
@@ -189,32 +189,35 @@ export class NotebookKernel implements vscode.Disposable {
     const { hubUrl } = this.target;
     const record = this.deps.reattach.get(this.notebook.uri);
     const signal = token ? toAbortSignal(token) : undefined;
-    const opened = await this.deps.servers.withServer(hubUrl, () =>
-      this.deps.clients.run(hubUrl, async (account) => {
-        const client = kernels.createKernelClient({
-          transport: account.transport,
-          user: account.user,
-          getToken: account.getToken,
-          logger: this.deps.logger,
-          ackNudge: this.deps.settings.ackNudge,
-        });
-        const path = kernels.kernelSessionPath(this.location(), {
-          home: account.user,
-          sharedFolder: this.deps.settings.sharedNotebookFolder,
-        });
-        const kernelName =
-          this.target.kernelName || (await client.listKernelSpecs(signal))[0]?.name || 'python3';
-        const clientId = record?.path === path && record.hubUrl === hubUrl ? record.clientId : undefined;
-        // A run the previous window left going is registered before connecting, so nothing replayed is lost.
-        const adopt = clientId && record?.running ? [record.running.msgId] : undefined;
-        let result = await client.openSession({ path, kernelName, clientId, adopt, signal });
-        if (result.reattached && result.session.kernelName !== kernelName) {
-          // The user picked another kernel for this notebook: the old one goes, as switching kernels means.
-          await result.session.shutdown(signal);
-          result = await client.openSession({ path, kernelName, fresh: true, signal });
-        }
-        return { session: result.session, path };
-      }),
+    const opened = await this.deps.servers.withServer(
+      hubUrl,
+      () =>
+        this.deps.clients.run(hubUrl, async (account) => {
+          const client = kernels.createKernelClient({
+            transport: account.transport,
+            user: account.user,
+            getToken: account.getToken,
+            logger: this.deps.logger,
+            ackNudge: this.deps.settings.ackNudge,
+          });
+          const path = kernels.kernelSessionPath(this.location(), {
+            home: account.user,
+            sharedFolder: this.deps.settings.sharedNotebookFolder,
+          });
+          const kernelName =
+            this.target.kernelName || (await client.listKernelSpecs(signal))[0]?.name || 'python3';
+          const clientId = record?.path === path && record.hubUrl === hubUrl ? record.clientId : undefined;
+          // A run the previous window left going is registered before connecting, so nothing replayed is lost.
+          const adopt = clientId && record?.running ? [record.running.msgId] : undefined;
+          let result = await client.openSession({ path, kernelName, clientId, adopt, signal });
+          if (result.reattached && result.session.kernelName !== kernelName) {
+            // The user picked another kernel for this notebook: the old one goes, as switching kernels means.
+            await result.session.shutdown(signal);
+            result = await client.openSession({ path, kernelName, fresh: true, signal });
+          }
+          return { session: result.session, path };
+        }),
+      `run the cells of ${this.notebook.uri.path.split('/').pop() ?? 'this notebook'} (its kernel runs there)`,
     );
     const { session, path } = opened;
     if (this.disposed) {

@@ -318,6 +318,8 @@ export function kernelDeps(options: { specs?: (hubUrl: string) => unknown } = {}
   const reattach = new ReattachStore(memento);
   const calls = {
     withServer: [] as string[],
+    /** What each withServer call would ask to start the server for. */
+    serverActions: [] as string[],
     run: [] as string[],
     startServer: [] as string[],
     track: [] as string[],
@@ -360,8 +362,9 @@ export function kernelDeps(options: { specs?: (hubUrl: string) => unknown } = {}
       },
     },
     servers: {
-      withServer: <T>(hubUrl: string, op: () => Promise<T>): Promise<T> => {
+      withServer: <T>(hubUrl: string, op: () => Promise<T>, action?: string): Promise<T> => {
         calls.withServer.push(hubUrl);
+        calls.serverActions.push(action ?? '');
         return op();
       },
       startServer: (hubUrl: string) => {

@@ -309,6 +309,11 @@ test('a stopped server: one prompt for many reads; declined, nothing starts and 
   }
   const prompts = fake.messages.filter((m) => /is not running\. Start it/.test(m.message));
   assert.equal(prompts.length, 1);
+  assert.equal(
+    prompts[0]?.message,
+    'Your server on hub.test is not running. Start it to open analysis.ipynb?',
+    'the question says what is about to happen',
+  );
   assert.deepEqual(prompts[0]?.items, ['Start Server', 'Cancel']);
   assert.equal(prompts[0]?.modal, false);
   assert.deepEqual(hub.calls, [], 'nothing was started');
@@ -325,6 +330,21 @@ test('a stopped server: accepted, it starts once with progress and the reads suc
   assert.equal(fake.progress.length, 1);
   assert.equal(fake.progress[0]?.cancellable, true);
   assert.match(fake.progress[0]?.title ?? '', /Starting your server on hub\.test/);
+});
+
+test('the server-start question is worded for the action at hand: saving, listing', async () => {
+  const { provider, contents } = makeFileSystem();
+  contents.stopped = true;
+  fake.answer.message = () => 'Cancel';
+  await assert.rejects(
+    provider.writeFile(hubnb('/me/analysis.ipynb'), bytes('{}'), { create: true, overwrite: true }),
+  );
+  await assert.rejects(provider.readDirectory(hubnb('/me')));
+  const asked = fake.messages.map((m) => m.message).filter((m) => /Start it/.test(m));
+  assert.deepEqual(asked, [
+    'Your server on hub.test is not running. Start it to save analysis.ipynb?',
+    'Your server on hub.test is not running. Start it to list My Notebooks?',
+  ]);
 });
 
 test('team and supported reads never ask to start the server', async () => {

@@ -199,6 +199,7 @@ test('one session serves several runs; its path is the team notebook under the s
   await again;
   assert.equal(k.client.sessions.length, 1);
   assert.deepEqual(k.calls.withServer, [HUB]);
+  assert.match(k.calls.serverActions[0] ?? '', /^run the cells of \S+\.ipynb \(its kernel runs there\)$/);
   assert.deepEqual(k.calls.run, [HUB]);
   assert.deepEqual(k.calls.track, [HUB]);
   assert.deepEqual(k.calls.paths, [
