@@ -31,7 +31,7 @@ export function createCommands(ctx: CommandContext): Record<CommandId, Handler> 
     [CommandIds.showLog]: () => ctx.log.show(),
     [CommandIds.signIn]: () => signIn(authLog),
     [CommandIds.signInWithToken]: () => signInWithToken(ctx.auth),
-    [CommandIds.signOut]: () => signOut(ctx.auth),
+    [CommandIds.signOut]: () => signOut(ctx.auth, ctx.notebooks.servers),
     ...notebookCommands(notebooks),
     ...serverCommands({ hubs, servers: notebooks.servers, myNotebooks: notebooks.trees.myNotebooks }),
     [CommandIds.openSupportedNotebook]: () => openSupportedNotebook(hubs, log),

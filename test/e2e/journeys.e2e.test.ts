@@ -413,7 +413,9 @@ test('sign out revokes the token and the trees go back to the welcome; dave sees
   const page = wb.page;
   await openHubNotebooks(page);
   await runCommand(page, 'Hub Notebooks: Sign Out');
-  await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Sign Out' }).click({ timeout: 10_000 });
+  await page
+    .locator('.monaco-dialog-box .monaco-button', { hasText: /^Sign Out$/ })
+    .click({ timeout: 10_000 });
   await welcome(page, 'mine')
     .locator('a', { hasText: /^Sign In$/ })
     .waitFor({ timeout: 30_000 });
@@ -436,7 +438,9 @@ test('sign out revokes the token and the trees go back to the welcome; dave sees
   await treeRow(page, 'supported', 'monthly-sales').waitFor({ timeout: 30_000 });
   await shot(page, '12-dave-no-team');
   await runCommand(page, 'Hub Notebooks: Sign Out');
-  await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Sign Out' }).click({ timeout: 10_000 });
+  await page
+    .locator('.monaco-dialog-box .monaco-button', { hasText: /^Sign Out$/ })
+    .click({ timeout: 10_000 });
   await welcome(page, 'mine')
     .locator('a', { hasText: /^Sign In$/ })
     .waitFor({ timeout: 30_000 });
@@ -470,7 +474,7 @@ test(
     await accountStatus(page, { user: 'alice', host: HOST }).waitFor({ timeout: 30_000 });
     await runCommand(page, 'Hub Notebooks: Sign Out');
     await page
-      .locator('.monaco-dialog-box .monaco-button', { hasText: 'Sign Out' })
+      .locator('.monaco-dialog-box .monaco-button', { hasText: /^Sign Out$/ })
       .click({ timeout: 10_000 });
     await welcome(page, 'mine')
       .locator('a', { hasText: /^Sign In$/ })

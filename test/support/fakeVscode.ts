@@ -157,6 +157,8 @@ export interface ShownMessage {
   message: string;
   items: string[];
   modal: boolean;
+  /** The modal's detail line, when it has one. */
+  detail?: string;
 }
 
 export interface ShownProgress {
@@ -254,8 +256,10 @@ export function createFakeVscode() {
   const show =
     (kind: ShownMessage['kind']) =>
     async (message: string, ...rest: unknown[]): Promise<string | undefined> => {
-      const options = typeof rest[0] === 'object' ? (rest.shift() as { modal?: boolean }) : {};
-      const shown = { kind, message, items: rest as string[], modal: options.modal === true };
+      const options =
+        typeof rest[0] === 'object' ? (rest.shift() as { modal?: boolean; detail?: string }) : {};
+      const shown: ShownMessage = { kind, message, items: rest as string[], modal: options.modal === true };
+      if (options.detail !== undefined) shown.detail = options.detail;
       fake.messages.push(shown);
       return fake.answer.message(shown);
     };

@@ -57,7 +57,7 @@ export interface NotebookHubs extends AccountRunner<HubNotebookApis> {
 /** Starts and stops the user's server (serverStart.ts asks for consent and shows progress). */
 export interface ServerControl {
   startServer(hubUrl: HubUrl): Promise<unknown>;
-  stopServer(hubUrl: HubUrl): Promise<unknown>;
+  stopServer(hubUrl: HubUrl, options?: { confirmed?: boolean }): Promise<unknown>;
 }
 
 /** What went wrong at the top of a view, and so which welcome content it shows. */

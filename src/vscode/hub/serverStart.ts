@@ -56,17 +56,22 @@ export class HubServers {
     return this.starting.run(hubUrl, () => this.start(hubUrl));
   }
 
-  /** Asks for confirmation, then stops the server; true when it stopped. */
-  async stopServer(hubUrl: HubUrl): Promise<boolean> {
+  /**
+   * Asks for confirmation (unless the user already said so, as Sign Out's "Sign Out and Stop Server" does),
+   * then stops the server; true when it stopped.
+   */
+  async stopServer(hubUrl: HubUrl, options: { confirmed?: boolean } = {}): Promise<boolean> {
     const host = hostOf(hubUrl);
-    const pick = await vscode.window.showWarningMessage(
-      `Stop your server on ${host}?`,
-      {
-        modal: true,
-        detail: 'Running kernels stop and lose their state. Your saved notebooks stay on the hub.',
-      },
-      STOP,
-    );
+    const pick = options.confirmed
+      ? STOP
+      : await vscode.window.showWarningMessage(
+          `Stop your server on ${host}?`,
+          {
+            modal: true,
+            detail: 'Running kernels stop and lose their state. Your saved notebooks stay on the hub.',
+          },
+          STOP,
+        );
     if (pick !== STOP) return false;
     try {
       await vscode.window.withProgress(

@@ -11,8 +11,8 @@ import type { HubAuthProvider } from '../../../src/vscode/auth/authProvider';
 import { CommandIds } from '../../../src/vscode/commands/commandIds';
 import { ContextValues, ViewIds } from '../../../src/vscode/trees/treeNodes';
 import { json, startStub } from '../../support/httpStub';
-import { EXAMPLE_HUB } from '../../support/hubUrls';
-import { hubUrl } from '../../support/hubUrls';
+import { EXAMPLE_HUB, hubUrl } from '../../support/hubUrls';
+import { until } from '../support/authFixture';
 
 interface Manifest {
   activationEvents: string[];
@@ -257,6 +257,40 @@ test('Sign In asks VS Code for a session, which reaches the provider’s createS
   dispose();
 });
 
+test('Sign Out and Stop Server stops the server before the token goes, then offers the browser logout', async () => {
+  const stub = await startStub((req, res) => {
+    if (req.method === 'DELETE' && req.url === '/hub/api/users/alice/server') return json(res, 204, {});
+    if (req.url?.startsWith('/services/hub-notebooks/auth/revoke')) return json(res, 204, {});
+    return json(res, 404, { message: 'no' });
+  });
+  const { context, dispose } = activateWithFake();
+  try {
+    await seedSessions(context, ['alice'], hubUrl(stub.url));
+    fake.answer.message = (m) =>
+      m.modal
+        ? 'Sign Out and Stop Server'
+        : m.items.includes('Log Out in Browser')
+          ? 'Log Out in Browser'
+          : undefined;
+    await fake.registeredCommands.get('hubNotebooks.signOut')?.();
+    const stop = stub.seen.find((r) => r.method === 'DELETE' && r.url === '/hub/api/users/alice/server');
+    assert.ok(stop, 'the server was stopped');
+    assert.equal(stop.headers.authorization, 'token secret-alice', 'with the token, before it was revoked');
+    const provider = fake.authProviders.get('hub-notebooks')?.provider as unknown as HubAuthProvider;
+    assert.deepEqual(await provider.getSessions(undefined), [], 'and then signed out');
+    const offer = fake.messages.find((m) => m.items.includes('Log Out in Browser'));
+    assert.match(
+      offer?.message ?? '',
+      /Your browser is still logged in to 127\.0\.0\.1:\d+: log out there too/,
+    );
+    await until(() => fake.opened.length > 0);
+    assert.deepEqual(fake.opened, [`${stub.url}hub/logout`]);
+  } finally {
+    dispose();
+    await stub.close();
+  }
+});
+
 test('Sign Out picks among several accounts, confirms in a modal, then signs out', async () => {
   const { context, dispose } = activateWithFake();
   await seedSessions(context, ['alice', 'bob']);
@@ -267,7 +301,8 @@ test('Sign Out picks among several accounts, confirms in a modal, then signs out
   assert.equal(fake.quickPicks.length, 1);
   const confirm = fake.messages.find((m) => m.modal);
   assert.equal(confirm?.message, 'Sign out of alice @ hub.example.org?');
-  assert.deepEqual(confirm?.items, ['Sign Out']);
+  assert.deepEqual(confirm?.items, ['Sign Out', 'Sign Out and Stop Server']);
+  assert.match(confirm?.detail ?? '', /Your server on hub\.example\.org and its kernels keep running/);
   assert.equal(
     (await provider.getSessions(undefined)).length,
     2,
