@@ -9,6 +9,7 @@ import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './auth/authSession';
 import { UriCallbackRouter } from './auth/uriCallbacks';
 import { createCommands, registerCommands } from './commandTable';
 import { HubnbFileSystemProvider, registerHubnbFileSystem } from './files/hubnbFileSystem';
+import { ReadOnlyNotice } from './files/readOnlyNotice';
 import { RemoteChangeWatcher } from './files/remoteChanges';
 import { saveCopyToMyNotebooks } from './files/saveCopy';
 import { HubAccounts } from './hub/hubAccounts';
@@ -60,6 +61,7 @@ export class HubNotebooks extends DisposableStore {
       }),
     );
     this._register(registerHubnbFileSystem(this.files));
+    this._register(new ReadOnlyNotice());
     this.trees = this._register(new NotebookTrees(this.accounts, log.for('trees')));
     this.registerCommands();
   }
