@@ -23,6 +23,7 @@ import {
   FLOOD_MB,
   type KernelFloodRow,
 } from './benchKernels';
+import { benchActivation, printActivation } from './benchActivation';
 import { benchNotebookOpen } from './benchNotebookOpen';
 import { CALLS, median, printTable, sideBySide, time, type Row } from './benchUtil';
 
@@ -115,6 +116,11 @@ async function benchKernels(hub: HubHandle, rows: Row[], floods: KernelFloodRow[
 const ONLY_KERNELS = process.env.BENCH_ONLY === 'kernels';
 
 async function main(): Promise<void> {
+  // Activation in code-server (VS Code's own figure, with the extension's marks), over several window loads.
+  if (process.env.BENCH_ONLY === 'activation') {
+    printActivation(await benchActivation());
+    return;
+  }
   const rows: Row[] = [];
   const kernelRows: Row[] = [];
   const floods: KernelFloodRow[] = [];
@@ -154,6 +160,8 @@ async function main(): Promise<void> {
   );
   printFloodTable(floods);
   if (ONLY_KERNELS) return;
+  console.log('\nActivation in code-server\n');
+  printActivation(await benchActivation());
   // The catalog part: 200 users x 50 notebooks, the service's index against a naive contents-API walk.
   console.log('\nCatalog: 200 users × 50 notebooks (speed-up = naive walk / service)\n');
   printCatalogTable(await benchCatalog());

@@ -48,13 +48,21 @@ const jupyterlabApart = {
   },
 };
 
+/** ws, needed from the first kernel connection on, ships as dist/ws.js (authSocket.ts imports it lazily). */
+const wsApart = {
+  name: 'ws-apart',
+  setup(build) {
+    build.onResolve({ filter: /^ws$/ }, () => ({ path: './ws.js', external: true }));
+  },
+};
+
 await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: ['src/vscode/extension.ts'],
     outfile: 'dist/extension.js',
     external: ['vscode'],
-    plugins: [axiosApart, jupyterlabApart],
+    plugins: [axiosApart, jupyterlabApart, wsApart],
   }),
   esbuild.build({
     ...common,
@@ -64,6 +72,12 @@ await Promise.all([
     external: ['bufferutil', 'utf-8-validate'],
   }),
   esbuild.build({ ...common, entryPoints: ['node_modules/axios/index.js'], outfile: 'dist/axios.js' }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['node_modules/ws/index.js'],
+    outfile: 'dist/ws.js',
+    external: ['bufferutil', 'utf-8-validate'],
+  }),
   // better-sqlite3 is a native addon: it is loaded from node_modules next to dist/, never bundled.
   esbuild.build({
     ...common,
@@ -73,5 +87,5 @@ await Promise.all([
   }),
 ]);
 console.log(
-  `built dist/extension.js, dist/axios.js, dist/jupyterlab.js and dist/service.js${production ? ' (production)' : ''}`,
+  `built dist/extension.js, dist/axios.js, dist/ws.js, dist/jupyterlab.js and dist/service.js${production ? ' (production)' : ''}`,
 );

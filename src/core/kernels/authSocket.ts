@@ -1,4 +1,9 @@
-import WebSocket from 'ws';
+import type * as WsModule from 'ws';
+import type WebSocket from 'ws';
+
+/** ws is loaded with the first kernel connection, not with the module (it is a third of the activation bundle). */
+let wsModule: Promise<typeof WsModule> | undefined;
+const loadWs = (): Promise<typeof WsModule> => (wsModule ??= import('ws'));
 
 /** Where the token comes from; read again for every connection, so a new sign-in takes effect on reconnect. */
 export type TokenSource = () => string | undefined | Promise<string | undefined>;
@@ -64,9 +69,10 @@ export function authWebSocketClass(
     private turnBytes = 0;
 
     constructor(url: string, protocols?: string | string[]) {
-      void Promise.resolve(getToken()).then(
-        (token) => this.open(url, protocols, token),
-        () => this.open(url, protocols, undefined),
+      const token = Promise.resolve(getToken()).catch(() => undefined);
+      void Promise.all([token, loadWs()]).then(
+        ([value, ws]) => this.open(ws.default, url, protocols, value),
+        (err: unknown) => this.onerror?.({ error: err }),
       );
     }
 
@@ -84,9 +90,14 @@ export function authWebSocketClass(
       this.socket?.close(code, reason);
     }
 
-    private open(url: string, protocols: string | string[] | undefined, token: string | undefined): void {
+    private open(
+      Socket: typeof WebSocket,
+      url: string,
+      protocols: string | string[] | undefined,
+      token: string | undefined,
+    ): void {
       if (this.closed) return;
-      const socket = new WebSocket(url, protocols ?? [], {
+      const socket = new Socket(url, protocols ?? [], {
         headers: token ? { Authorization: `token ${token}` } : {},
         perMessageDeflate: false,
         handshakeTimeout: 30_000,
@@ -124,7 +135,7 @@ export function authWebSocketClass(
         const small = this.turnBytes < NUDGE_MAX_TURN_BYTES;
         this.nudgePending = false;
         this.turnBytes = 0;
-        if (small && socket.readyState === WebSocket.OPEN && awaited()) socket.pong();
+        if (small && socket.readyState === socket.OPEN && awaited()) socket.pong();
       });
     }
   };
