@@ -1,6 +1,10 @@
 import { CellNotRunError } from './errors';
 import { EventQueue } from './eventQueue';
+import { realTimers, type TimerHandle, type Timers } from './timers';
 import type { ExecutionEvent, InputRequest, IopubOutput, KernelExecution } from './types';
+
+/** How long a run whose reply came waits in silence for its `idle` status before it ends anyway. */
+export const IDLE_GRACE_MS = 5000;
 
 /**
  * One cell run's bookkeeping: it ends (the `done` event) only when both the `execute_reply` and the `idle`
@@ -18,7 +22,9 @@ export class CellRun {
   private readonly onInput: ((request: InputRequest, signal: AbortSignal) => Promise<string>) | undefined;
   private readonly inputAbort = new AbortController();
   private markFinished: () => void = () => undefined;
-  private graceTimer: NodeJS.Timeout | undefined;
+  private graceTimer: TimerHandle | undefined;
+  private readonly idleGraceMs: number;
+  private readonly timers: Timers;
   /** Resolves when the run ends, however it ends. */
   readonly finished = new Promise<void>((resolve) => (this.markFinished = resolve));
 
@@ -27,10 +33,16 @@ export class CellRun {
     options: {
       adopted: boolean;
       onInput: ((request: InputRequest, signal: AbortSignal) => Promise<string>) | undefined;
+      /** IDLE_GRACE_MS by default. */
+      idleGraceMs?: number;
+      /** The real clock by default. */
+      timers?: Timers;
     },
   ) {
     this.adopted = options.adopted;
     this.onInput = options.onInput;
+    this.idleGraceMs = options.idleGraceMs ?? IDLE_GRACE_MS;
+    this.timers = options.timers ?? realTimers;
   }
 
   get isFinished(): boolean {
@@ -81,8 +93,7 @@ export class CellRun {
       // The reply is sent after the cell's outputs, and `idle` after the reply; but under a flood the kernel's
       // iopub socket drops messages past its high-water mark, `idle` included (seen on both server versions).
       // Outputs still in flight keep resetting this timer, so only a silent run ends on it.
-      this.graceTimer = setTimeout(() => this.finish(this.replyStatus ?? 'ok'), CellRun.idleGraceMs);
-      this.graceTimer.unref();
+      this.graceTimer = this.timers.setTimeout(() => this.finish(this.replyStatus ?? 'ok'), this.idleGraceMs);
     }
   }
 
@@ -124,11 +135,8 @@ export class CellRun {
       this.finish(this.replyStatus ?? 'ok');
   }
 
-  /** How long a run whose reply came waits in silence for its `idle` status before it ends anyway. */
-  static idleGraceMs = 5000;
-
   private close(): void {
-    clearTimeout(this.graceTimer);
+    this.graceTimer?.cancel();
     this.queue.end();
     this.inputAbort.abort();
     this.markFinished();

@@ -119,6 +119,14 @@ export function makeProvider(setup: ProviderSetup = {}) {
 }
 
 /** Waits until `condition` holds, letting promises and timers run; fails after `ms`. */
+/**
+ * Lets pending promise jobs and a few event-loop turns run, so what would follow from what a test did has
+ * followed: for checking that something did not happen, without sleeping on real time.
+ */
+export async function settle(turns = 5): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 export async function until(condition: () => boolean, ms = 2000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {

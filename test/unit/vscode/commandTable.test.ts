@@ -204,6 +204,7 @@ test('activate registers the hubnb file system and talks to no hub until a view 
     assert.ok(manifest.activationEvents.includes('onFileSystem:hubnb'));
     assert.deepEqual(fake.files.providers.get('hubnb')?.options, { isCaseSensitive: true });
     await seedSessions(context, ['alice'], hubUrl(stub.url));
+    // Real sockets: a request would take a few ms to reach the stub, so this one waits on the clock.
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(stub.seen.length, 0, 'nothing was fetched at activation or sign-in');
     const tree = fake.treeProviders.get(ViewIds.myNotebooks) as { getChildren(): Promise<unknown[]> };

@@ -3,10 +3,11 @@
 // queued behind a restart never go out, and that the event queue hands events over in order.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CellRun, SequentialTurns } from '../../../../src/core/kernels/cellRun';
+import { CellRun, IDLE_GRACE_MS, SequentialTurns } from '../../../../src/core/kernels/cellRun';
 import { CellNotRunError, KernelRestartedError } from '../../../../src/core/kernels/errors';
 import { EventQueue } from '../../../../src/core/kernels/eventQueue';
 import type { ExecutionEvent } from '../../../../src/core/kernels/types';
+import { FakeTimers } from '../../support/fakeTimers';
 
 const run = (adopted = false) => new CellRun('m1', { adopted, onInput: undefined });
 
@@ -49,24 +50,29 @@ test('an adopted run (a window reload) ends on idle, since its reply went to the
 });
 
 test('a reply whose idle never comes ends the run after the grace period, outputs resetting it', async () => {
-  const saved = CellRun.idleGraceMs;
-  CellRun.idleGraceMs = 60;
-  try {
-    const r = run();
-    r.replied('ok', 1);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    r.output({ type: 'stream', name: 'stdout', text: 'straggler\n' });
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    assert.equal(r.isFinished, false, 'an output 40 ms in restarts the 60 ms wait');
-    // The grace timer does not keep a process alive (unref), so this test keeps one of its own.
-    const [events] = await Promise.all([drain(r), new Promise((resolve) => setTimeout(resolve, 100))]);
-    assert.deepEqual(
-      events.map((e) => e.kind),
-      ['output', 'done'],
-    );
-  } finally {
-    CellRun.idleGraceMs = saved;
-  }
+  const timers = new FakeTimers();
+  const r = new CellRun('m', { adopted: false, onInput: undefined, idleGraceMs: 60, timers });
+  r.replied('ok', 1);
+  timers.tick(40);
+  r.output({ type: 'stream', name: 'stdout', text: 'straggler\n' });
+  timers.tick(40);
+  assert.equal(r.isFinished, false, 'an output 40 ms in restarts the 60 ms wait');
+  timers.tick(20);
+  assert.equal(r.isFinished, true, '60 ms after the last output, the run ends');
+  assert.deepEqual(
+    (await drain(r)).map((e) => e.kind),
+    ['output', 'done'],
+  );
+});
+
+test('the grace period is 5 s unless the run is given another', () => {
+  const timers = new FakeTimers();
+  const r = new CellRun('m', { adopted: false, onInput: undefined, timers });
+  r.replied('ok', 1);
+  timers.tick(IDLE_GRACE_MS - 1);
+  assert.equal(r.isFinished, false);
+  timers.tick(1);
+  assert.equal(r.isFinished, true);
 });
 
 test('fail ends the iteration with the error after what was queued; notRun says the cell never ran', async () => {
@@ -84,6 +90,9 @@ test('fail ends the iteration with the error after what was queued; notRun says 
   assert.equal(queued.sent, false);
 });
 
+/** Lets every pending promise job and the next event-loop turn run: what a waiting turn would do, it has done. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
 test('SequentialTurns starts a run only after the previous one finished, and reports the generation', async () => {
   const turns = new SequentialTurns();
   const order: string[] = [];
@@ -91,12 +100,12 @@ test('SequentialTurns starts a run only after the previous one finished, and rep
   const second = new CellRun('b', { adopted: false, onInput: undefined });
   turns.enqueue(first, () => void order.push('start a'));
   turns.enqueue(second, () => void order.push(`start b (generation ${turns.generation})`));
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await settle();
   assert.deepEqual(order, ['start a'], 'b waits while a runs');
   turns.bump();
   first.replied('ok', 1);
   first.idle();
-  await new Promise((resolve) => setTimeout(resolve, 10));
+  await settle();
   assert.deepEqual(order, ['start a', 'start b (generation 1)']);
   second.finish('ok');
   await second.finished;

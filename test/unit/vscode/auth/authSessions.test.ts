@@ -9,6 +9,7 @@ import {
   makeProvider,
   seed,
   storedIn,
+  settle,
   storedSession,
   until,
 } from '../../support/authFixture';
@@ -97,7 +98,7 @@ test('two windows sharing SecretStorage see each other’s sign-ins, updates and
   await until(() => seenThere.length === 3);
   assert.deepEqual(ids(seenThere[2]?.removed), [created.id]);
   assert.deepEqual(await second.provider.getSessions(undefined), []);
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  await settle();
   assert.equal(seenThere.length, 3, 'each change is announced once in the other window');
   assert.equal(seenHere.length, 3, 'and once in the window that made it');
   first.dispose();
@@ -108,7 +109,7 @@ test('changes to other secrets are not announced', async () => {
   const w = makeProvider();
   const events = collect(w.provider);
   await w.secrets.store('someone.else', 'x');
-  await new Promise((resolve) => setTimeout(resolve, 5));
+  await settle();
   assert.equal(events.length, 0);
   w.dispose();
 });
