@@ -44,6 +44,8 @@ export interface KernelSessionOptions {
    * authWebSocketClass). On by default; setting `hubNotebooks.kernels.ackNudge`.
    */
   ackNudge?: boolean | undefined;
+  /** Opens the kernel connection; openKernelConnection (the real websocket) unless a test passes a fake. */
+  openConnection?: typeof openKernelConnection | undefined;
 }
 
 /** Why the connection stopped: the token, the server, the kernel, or reconnecting gave up. */
@@ -154,12 +156,17 @@ export class HubKernelSession implements KernelSession {
     await interruptKernel(this.options.server, this.kernelId, signal);
   }
 
-  async restart(_signal?: AbortSignal): Promise<void> {
+  /**
+   * Restarts the kernel. An aborted `signal` stops the wait at once (the server may still finish a restart it
+   * was asked for: the kernel's state says so); aborted before the call, nothing is done at all.
+   */
+  async restart(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     this.endRuns(new KernelRestartedError('The kernel was restarted, so this cell stopped. Run it again.'));
     const kernel = this.kernel;
     if (!kernel)
       throw new KernelDisconnectedError('Not connected to the kernel: reconnect first, then restart.');
-    await kernel.restart();
+    await untilAborted(kernel.restart(), signal);
   }
 
   async shutdown(signal?: AbortSignal): Promise<void> {
@@ -223,7 +230,7 @@ export class HubKernelSession implements KernelSession {
   }
 
   private connect(): void {
-    const kernel = openKernelConnection({
+    const kernel = (this.options.openConnection ?? openKernelConnection)({
       server: this.options.server,
       getToken: this.options.getToken,
       fetch: this.options.fetch,
@@ -452,4 +459,14 @@ export class HubKernelSession implements KernelSession {
 
 function replyStatus(status: string | undefined): 'ok' | 'error' | 'aborted' {
   return status === 'ok' ? 'ok' : status === 'aborted' ? 'aborted' : 'error';
+}
+
+/** `work`, or its signal's abort reason if that comes first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
