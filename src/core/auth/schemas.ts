@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazySchema } from '../lazySchema';
 
 /**
  * The wire contract between the extension and the hub service's sign-in broker. Both sides import it, so a
@@ -43,24 +44,28 @@ export const CLIENT_STATE_PATTERN = /^[\x21-\x7e]{8,512}$/;
 export const MAX_REDIRECT_URI_LENGTH = 1024;
 
 /** `POST {prefix}auth/token` → 200: a hub API token minted for this sign-in alone. */
-export const tokenGrantSchema = z.object({
-  token: z.string().check(z.minLength(1)),
-  /** The hub's id of the token (`a123`), used to revoke exactly this one at sign-out. */
-  token_id: z.string().check(z.minLength(1)),
-  /** ISO 8601, or null when the hub set no expiry. */
-  expires_at: z.nullable(z.string()),
-  user: z.string().check(z.minLength(1)),
-  scopes: z.array(z.string()),
-  /** The hub's public URL as the service sees it; informative, the extension keeps its own. */
-  hub_url: z.string(),
-});
+export const tokenGrantSchema = lazySchema(() =>
+  z.object({
+    token: z.string().check(z.minLength(1)),
+    /** The hub's id of the token (`a123`), used to revoke exactly this one at sign-out. */
+    token_id: z.string().check(z.minLength(1)),
+    /** ISO 8601, or null when the hub set no expiry. */
+    expires_at: z.nullable(z.string()),
+    user: z.string().check(z.minLength(1)),
+    scopes: z.array(z.string()),
+    /** The hub's public URL as the service sees it; informative, the extension keeps its own. */
+    hub_url: z.string(),
+  }),
+);
 
 export type TokenGrant = z.infer<typeof tokenGrantSchema>;
 
 /** The JSON error body every broker endpoint answers with, in a 4xx or 5xx. */
-export const brokerErrorSchema = z.object({
-  error: z.string(),
-  message: z.string(),
-});
+export const brokerErrorSchema = lazySchema(() =>
+  z.object({
+    error: z.string(),
+    message: z.string(),
+  }),
+);
 
 export type BrokerError = z.infer<typeof brokerErrorSchema>;

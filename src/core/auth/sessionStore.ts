@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazySchema } from '../lazySchema';
 import { checkHubUrl, type HubUrl } from './hubUrl';
 
 /** The slice of VS Code's SecretStorage the session store needs; tests pass an in-memory map. */
@@ -8,19 +9,21 @@ export interface SecretStore {
   delete(key: string): PromiseLike<void>;
 }
 
-const storedSessionSchema = z.object({
-  id: z.string().check(z.minLength(1)),
-  hubUrl: z.string().check(z.minLength(1)),
-  user: z.string().check(z.minLength(1)),
-  token: z.string().check(z.minLength(1)),
-  /** The hub's token id, to revoke exactly this token; null when the hub did not say (3.0, pasted tokens). */
-  tokenId: z.nullable(z.string()),
-  scopes: z.array(z.string()),
-  expiresAt: z.nullable(z.string()),
-  /** How the token was obtained: the browser sign-in through the service, or a pasted API token. */
-  method: z.enum(['browser', 'token']),
-  createdAt: z.string(),
-});
+const storedSessionSchema = lazySchema(() =>
+  z.object({
+    id: z.string().check(z.minLength(1)),
+    hubUrl: z.string().check(z.minLength(1)),
+    user: z.string().check(z.minLength(1)),
+    token: z.string().check(z.minLength(1)),
+    /** The hub's token id, to revoke exactly this token; null when the hub did not say (3.0, pasted tokens). */
+    tokenId: z.nullable(z.string()),
+    scopes: z.array(z.string()),
+    expiresAt: z.nullable(z.string()),
+    /** How the token was obtained: the browser sign-in through the service, or a pasted API token. */
+    method: z.enum(['browser', 'token']),
+    createdAt: z.string(),
+  }),
+);
 
 /**
  * One signed-in hub account, as kept in SecretStorage. The token is only ever stored here. Its hub URL is
@@ -28,13 +31,15 @@ const storedSessionSchema = z.object({
  */
 export type StoredSession = Omit<z.infer<typeof storedSessionSchema>, 'hubUrl'> & { hubUrl: HubUrl };
 
-const revocableSchema = z.pick(storedSessionSchema, {
-  hubUrl: true,
-  user: true,
-  token: true,
-  tokenId: true,
-  method: true,
-});
+const revocableSchema = lazySchema(() =>
+  z.pick(storedSessionSchema, {
+    hubUrl: true,
+    user: true,
+    token: true,
+    tokenId: true,
+    method: true,
+  }),
+);
 
 /** What it takes to revoke a stored session's token. */
 export type RevocableSession = z.infer<typeof revocableSchema>;

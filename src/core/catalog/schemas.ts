@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazySchema } from '../lazySchema';
 
 /**
  * The wire contract between the extension (and the publish CLI) and the hub service's catalog: team notebooks
@@ -67,113 +68,135 @@ export const VERSION_RULE =
   'A version is MAJOR.MINOR.PATCH, three whole numbers without leading zeros, such as 1.4.0.';
 
 /** What the header cell of a notebook says, as far as it says anything; see core/notebook/header.ts. */
-export const notebookHeaderSchema = z.object({
-  title: z.optional(z.string()),
-  purpose: z.optional(z.string()),
-  audience: z.optional(z.string()),
-  dataSources: z.optional(z.string()),
-  description: z.optional(z.string()),
-  parameters: z.optional(z.array(z.string())),
-  references: z.optional(z.string()),
-});
+export const notebookHeaderSchema = lazySchema(() =>
+  z.object({
+    title: z.optional(z.string()),
+    purpose: z.optional(z.string()),
+    audience: z.optional(z.string()),
+    dataSources: z.optional(z.string()),
+    description: z.optional(z.string()),
+    parameters: z.optional(z.array(z.string())),
+    references: z.optional(z.string()),
+  }),
+);
 export type NotebookHeader = z.infer<typeof notebookHeaderSchema>;
 
-export const meResponseSchema = z.object({
-  name: z.string(),
-  groups: z.array(z.string()),
-  /** Member of a maintainer group: may publish and roll back. */
-  maintainer: z.boolean(),
-});
+export const meResponseSchema = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    groups: z.array(z.string()),
+    /** Member of a maintainer group: may publish and roll back. */
+    maintainer: z.boolean(),
+  }),
+);
 export type MeResponse = z.infer<typeof meResponseSchema>;
 
-export const teammateSchema = z.object({
-  name: z.string(),
-  /** How many notebooks of theirs the caller may read. */
-  notebooks: z.number(),
-  /** ISO 8601 time of their newest visible notebook, or null when they have none. */
-  lastModified: z.nullable(z.string()),
-});
+export const teammateSchema = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    /** How many notebooks of theirs the caller may read. */
+    notebooks: z.number(),
+    /** ISO 8601 time of their newest visible notebook, or null when they have none. */
+    lastModified: z.nullable(z.string()),
+  }),
+);
 export type Teammate = z.infer<typeof teammateSchema>;
 
-export const teamResponseSchema = z.object({ teammates: z.array(teammateSchema) });
+export const teamResponseSchema = lazySchema(() => z.object({ teammates: z.array(teammateSchema) }));
 export type TeamResponse = z.infer<typeof teamResponseSchema>;
 
-export const teamEntrySchema = z.object({
-  /** The path relative to the teammate's home, `/`-separated, no leading slash. */
-  path: z.string(),
-  name: z.string(),
-  type: z.enum(['directory', 'notebook']),
-  size: z.number(),
-  /** ISO 8601. */
-  lastModified: z.string(),
-  /** Set when a notebook could not be read as nbformat JSON: it is listed, and opening it fails clearly. */
-  warning: z.optional(z.string()),
-  header: z.optional(notebookHeaderSchema),
-});
+export const teamEntrySchema = lazySchema(() =>
+  z.object({
+    /** The path relative to the teammate's home, `/`-separated, no leading slash. */
+    path: z.string(),
+    name: z.string(),
+    type: z.enum(['directory', 'notebook']),
+    size: z.number(),
+    /** ISO 8601. */
+    lastModified: z.string(),
+    /** Set when a notebook could not be read as nbformat JSON: it is listed, and opening it fails clearly. */
+    warning: z.optional(z.string()),
+    header: z.optional(notebookHeaderSchema),
+  }),
+);
 export type TeamEntry = z.infer<typeof teamEntrySchema>;
 
-export const directoryListingSchema = z.object({
-  user: z.string(),
-  path: z.string(),
-  entries: z.array(teamEntrySchema),
-});
+export const directoryListingSchema = lazySchema(() =>
+  z.object({
+    user: z.string(),
+    path: z.string(),
+    entries: z.array(teamEntrySchema),
+  }),
+);
 export type DirectoryListing = z.infer<typeof directoryListingSchema>;
 
-export const auditEventSchema = z.object({
-  at: z.string(),
-  actor: z.string(),
-  action: z.enum(['publish', 'rollback']),
-  name: z.string(),
-  version: z.string(),
-  /** For a rollback: the version that was current before. */
-  fromVersion: z.nullable(z.string()),
-});
+export const auditEventSchema = lazySchema(() =>
+  z.object({
+    at: z.string(),
+    actor: z.string(),
+    action: z.enum(['publish', 'rollback']),
+    name: z.string(),
+    version: z.string(),
+    /** For a rollback: the version that was current before. */
+    fromVersion: z.nullable(z.string()),
+  }),
+);
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
-export const supportedVersionSchema = z.object({
-  name: z.string(),
-  version: z.string(),
-  /** sha256 of the stored (output-stripped) bytes; also the blob's name. */
-  sha256: z.string(),
-  size: z.number(),
-  publishedBy: z.string(),
-  publishedAt: z.string(),
-  header: notebookHeaderSchema,
-});
+export const supportedVersionSchema = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    version: z.string(),
+    /** sha256 of the stored (output-stripped) bytes; also the blob's name. */
+    sha256: z.string(),
+    size: z.number(),
+    publishedBy: z.string(),
+    publishedAt: z.string(),
+    header: notebookHeaderSchema,
+  }),
+);
 export type SupportedVersion = z.infer<typeof supportedVersionSchema>;
 
-export const supportedSummarySchema = z.object({
-  name: z.string(),
-  current: supportedVersionSchema,
-  versionCount: z.number(),
-});
+export const supportedSummarySchema = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    current: supportedVersionSchema,
+    versionCount: z.number(),
+  }),
+);
 export type SupportedSummary = z.infer<typeof supportedSummarySchema>;
 
-export const supportedListResponseSchema = z.object({ notebooks: z.array(supportedSummarySchema) });
+export const supportedListResponseSchema = lazySchema(() =>
+  z.object({ notebooks: z.array(supportedSummarySchema) }),
+);
 export type SupportedListResponse = z.infer<typeof supportedListResponseSchema>;
 
-export const supportedNotebookSchema = z.object({
-  name: z.string(),
-  currentVersion: z.string(),
-  /** Newest first. */
-  versions: z.array(supportedVersionSchema),
-});
+export const supportedNotebookSchema = lazySchema(() =>
+  z.object({
+    name: z.string(),
+    currentVersion: z.string(),
+    /** Newest first. */
+    versions: z.array(supportedVersionSchema),
+  }),
+);
 export type SupportedNotebook = z.infer<typeof supportedNotebookSchema>;
 
-export const auditResponseSchema = z.object({ events: z.array(auditEventSchema) });
+export const auditResponseSchema = lazySchema(() => z.object({ events: z.array(auditEventSchema) }));
 export type AuditResponse = z.infer<typeof auditResponseSchema>;
 
-export const searchHitSchema = z.object({
-  kind: z.enum(['team', 'supported']),
-  /** Teammate name for `team`, notebook name for `supported`. */
-  owner: z.string(),
-  /** Path in the teammate's home, or the current version for `supported`. */
-  path: z.string(),
-  header: notebookHeaderSchema,
-});
+export const searchHitSchema = lazySchema(() =>
+  z.object({
+    kind: z.enum(['team', 'supported']),
+    /** Teammate name for `team`, notebook name for `supported`. */
+    owner: z.string(),
+    /** Path in the teammate's home, or the current version for `supported`. */
+    path: z.string(),
+    header: notebookHeaderSchema,
+  }),
+);
 export type SearchHit = z.infer<typeof searchHitSchema>;
 
-export const searchResponseSchema = z.object({ hits: z.array(searchHitSchema) });
+export const searchResponseSchema = lazySchema(() => z.object({ hits: z.array(searchHitSchema) }));
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 
 /** Error codes the catalog answers with, besides the broker's. */

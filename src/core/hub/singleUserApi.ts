@@ -1,14 +1,17 @@
 import * as z from 'zod/mini';
+import { lazySchema } from '../lazySchema';
 import { expectStatus, parseBody } from './response';
 import type { HubTransport } from './transport';
 
 /** `GET {server}/api/status` of jupyter_server: when it started and what it is running. */
-export const serverStatusSchema = z.object({
-  started: z.optional(z.string()),
-  last_activity: z.optional(z.string()),
-  connections: z.optional(z.number()),
-  kernels: z.optional(z.number()),
-});
+export const serverStatusSchema = lazySchema(() =>
+  z.object({
+    started: z.optional(z.string()),
+    last_activity: z.optional(z.string()),
+    connections: z.optional(z.number()),
+    kernels: z.optional(z.number()),
+  }),
+);
 
 export type ServerStatus = z.infer<typeof serverStatusSchema>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazySchema } from '../lazySchema';
 import { ServerNotRunningError } from '../hub/errors';
 import { expectStatus, parseBody } from '../hub/response';
 import { singleUserPath } from '../hub/singleUserApi';
@@ -12,31 +13,37 @@ export interface ServerRef {
   serverName?: string | undefined;
 }
 
-const kernelModelSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  execution_state: z.optional(z.string()),
-  last_activity: z.optional(z.string()),
-});
+const kernelModelSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    execution_state: z.optional(z.string()),
+    last_activity: z.optional(z.string()),
+  }),
+);
 
-const sessionModelSchema = z.object({
-  id: z.string(),
-  path: z.string(),
-  name: z.optional(z.string()),
-  type: z.optional(z.string()),
-  kernel: z.nullable(kernelModelSchema),
-});
+const sessionModelSchema = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    path: z.string(),
+    name: z.optional(z.string()),
+    type: z.optional(z.string()),
+    kernel: z.nullable(kernelModelSchema),
+  }),
+);
 
-const kernelSpecsSchema = z.object({
-  default: z.optional(z.string()),
-  kernelspecs: z.record(
-    z.string(),
-    z.object({
-      name: z.string(),
-      spec: z.object({ display_name: z.string(), language: z.optional(z.string()) }),
-    }),
-  ),
-});
+const kernelSpecsSchema = lazySchema(() =>
+  z.object({
+    default: z.optional(z.string()),
+    kernelspecs: z.record(
+      z.string(),
+      z.object({
+        name: z.string(),
+        spec: z.object({ display_name: z.string(), language: z.optional(z.string()) }),
+      }),
+    ),
+  }),
+);
 
 export type KernelModel = z.infer<typeof kernelModelSchema>;
 export type SessionModel = z.infer<typeof sessionModelSchema>;
