@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 
 import { CODE_SERVER_VERSION, startCodeServer, type CodeServerHandle } from '../e2e/harness/codeServer';
 import { freePort } from '../support/ports';
+import { descendants, isAlive, terminate, waitGone } from './procs';
 import {
   ADMIN_USERS,
   DEMO_USERS,
@@ -116,8 +117,12 @@ async function main(): Promise<void> {
   );
   let codeServer: CodeServerHandle | undefined;
   const stopAll = async (): Promise<void> => {
+    // Recorded first: a kernel whose server is stopped can outlive it for a moment, reparented away from us,
+    // and "Stopped." must mean that nothing the sandbox started is still running.
+    const started = descendants([process.pid]);
     await codeServer?.stop();
     await hub.stop();
+    if (!(await waitGone(started, 10_000))) await terminate(undefined, started.filter(isAlive), 2000);
   };
   try {
     await step(
