@@ -5,7 +5,7 @@
 // built its API object, how long the bundle's modules took to evaluate, and activate() itself.
 import fs from 'node:fs';
 import path from 'node:path';
-import { startCodeServer } from '../test/e2e/harness/codeServer';
+import { extensionLogText, startCodeServer } from '../test/e2e/harness/codeServer';
 import { openWorkbench, runCommand } from '../test/e2e/harness/workbench';
 import { median } from './benchUtil';
 
@@ -22,18 +22,7 @@ export interface ActivationRun {
 
 /** The activation line of each window session so far, oldest first, from the extension's log files. */
 function loggedMarks(userDataDir: string): ActivationRun[] {
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name === 'Hub Notebooks.log') files.push(full);
-    }
-  };
-  walk(path.join(userDataDir, 'logs'));
-  files.sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
-  const text = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-  return [...text.matchAll(MARKS)].map((m) => ({
+  return [...extensionLogText(userDataDir).matchAll(MARKS)].map((m) => ({
     vscodeMs: NaN,
     apiMs: Number(m[1]),
     evaluatedMs: Number(m[2]),

@@ -17,7 +17,7 @@ import { createHubTransport, type HubTransport } from '../../src/core/hub';
 import { extensionTokenScopes } from '../../src/service/config';
 import { adminClient } from '../integration/clients';
 import { freePort } from '../support/ports';
-import { startCodeServer, type CodeServerHandle } from './harness/codeServer';
+import { extensionLogText, startCodeServer, type CodeServerHandle } from './harness/codeServer';
 import {
   accountStatus,
   activeTab,
@@ -594,19 +594,9 @@ async function typeIntoReadOnlyCellAndSave(index: number, text: string): Promise
   assert.equal(await page.locator('.tabs-container .tab.dirty').count(), 0, 'no editor became dirty');
 }
 
-/** The extension's log file in code-server's user data (the "Hub Notebooks" output channel). */
+/** The extension's log in code-server's user data (the "Hub Notebooks" output channel). */
 function extensionLog(): string {
-  const logs = path.join(cs.userDataDir, 'logs');
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name === 'Hub Notebooks.log') found.push(full);
-    }
-  };
-  walk(logs);
-  return found.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+  return extensionLogText(cs.userDataDir);
 }
 
 /** VS Code marks a read-only editor's tab label with "Read-only" (and a lock). */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commands/commandIds';
 import { DisposableStore } from '../app/lifecycle';
+import { parseHubnbPath } from '../../core/uris/hubnbUri';
 import { HUBNB_SCHEME } from '../../core/uris/types';
 
 const SAVE_A_COPY = 'Save a Copy to My Notebooks';
@@ -19,14 +20,11 @@ export class ReadOnlyNotice extends DisposableStore {
   }
 
   private opened(uri: vscode.Uri): void {
-    const area = uri.scheme === HUBNB_SCHEME ? uri.path.split('/')[1] : undefined;
-    if (area !== 'team' && area !== 'supported') return;
+    const whose = uri.scheme === HUBNB_SCHEME ? readOnlyName(uri.path) : undefined;
+    if (whose === undefined) return;
     const key = uri.toString();
     if (this.told.has(key)) return;
     this.told.add(key);
-    const [, , owner = '', ...rest] = uri.path.split('/');
-    // team/<owner>/<path>; supported/<name>/<version…>: the supported notebook is named by its name.
-    const whose = area === 'team' ? `${owner}'s ${rest.at(-1) ?? ''}` : `The supported notebook ${owner}`;
     void vscode.window
       .showInformationMessage(
         `${whose} is read-only: you can run it on your own kernel. To change it, save a copy to My Notebooks.`,
@@ -36,4 +34,17 @@ export class ReadOnlyNotice extends DisposableStore {
         if (pick === SAVE_A_COPY) void vscode.commands.executeCommand(CommandIds.saveCopy, uri);
       });
   }
+}
+
+/** How the notice names a read-only notebook: bob's analysis.ipynb, the supported notebook churn; else none. */
+function readOnlyName(path: string): string | undefined {
+  let location;
+  try {
+    location = parseHubnbPath(path);
+  } catch {
+    return undefined; // the file system refuses such a URI with its own message
+  }
+  if (location.area === 'team') return `${location.user}'s ${location.path.split('/').pop() ?? ''}`;
+  if (location.area === 'supported') return `The supported notebook ${location.name}`;
+  return undefined;
 }

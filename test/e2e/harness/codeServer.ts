@@ -210,3 +210,21 @@ export function logTail(file: string, lines = 40): string {
     return `(cannot read ${file})`;
   }
 }
+
+/**
+ * The text of the extension's log ("Hub Notebooks" output channel) in a code-server user data dir, every
+ * window session's file, oldest first.
+ */
+export function extensionLogText(userDataDir: string): string {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === 'Hub Notebooks.log') found.push(full);
+    }
+  };
+  walk(path.join(userDataDir, 'logs'));
+  found.sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
+  return found.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+}

@@ -118,22 +118,7 @@ export function makeProvider(setup: ProviderSetup = {}) {
   return { provider, accounts, secrets, hub, settings, callbacks, log, logShown: () => logShown, dispose };
 }
 
-/** Waits until `condition` holds, letting promises and timers run; fails after `ms`. */
-/**
- * Lets pending promise jobs and a few event-loop turns run, so what would follow from what a test did has
- * followed: for checking that something did not happen, without sleeping on real time.
- */
-export async function settle(turns = 5): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-export async function until(condition: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+export { settle, until } from './waits';
 
 /** The sessions stored in a secret storage, as SessionStore wrote them. */
 export function storedIn(secrets: FakeSecretStorage): StoredSession[] {

@@ -8,6 +8,7 @@ import { CellNotRunError, KernelRestartedError } from '../../../../src/core/kern
 import { EventQueue } from '../../../../src/core/kernels/eventQueue';
 import type { ExecutionEvent } from '../../../../src/core/kernels/types';
 import { FakeTimers } from '../../support/fakeTimers';
+import { settle } from '../../support/waits';
 
 const run = (adopted = false) => new CellRun('m1', { adopted, onInput: undefined });
 
@@ -89,9 +90,6 @@ test('fail ends the iteration with the error after what was queued; notRun says 
   await assert.rejects(drain(queued), CellNotRunError);
   assert.equal(queued.sent, false);
 });
-
-/** Lets every pending promise job and the next event-loop turn run: what a waiting turn would do, it has done. */
-const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 test('SequentialTurns starts a run only after the previous one finished, and reports the generation', async () => {
   const turns = new SequentialTurns();
