@@ -8,6 +8,7 @@ import { notebookCommands, type NotebookCommandDeps } from './catalog/notebookCo
 import { openSupportedNotebook } from './catalog/openSupported';
 import { openTeammateNotebook } from './catalog/openTeammate';
 import { serverCommands } from './hub/serverCommands';
+import type { ServerStateReader } from './hub/serverStates';
 import { reportingFailures, type CommandFailureDeps } from './commands/commandFailures';
 
 /** What the command handlers need; grows as the extension gains parts. */
@@ -16,6 +17,8 @@ export interface CommandContext {
   auth: HubAuthProvider;
   /** The trees, the signed-in hubs' clients, server control, Save a Copy and the remote-change check. */
   notebooks: Omit<NotebookCommandDeps, 'log'>;
+  /** What is known of each hub's server, for Start and Stop Server. */
+  serverStates: ServerStateReader;
   /** The notebooks' hub kernels. */
   kernels: KernelCommandDeps['kernels'];
 }
@@ -33,7 +36,7 @@ export function createCommands(ctx: CommandContext): Record<CommandId, Handler> 
     [CommandIds.signInWithToken]: () => signInWithToken(ctx.auth),
     [CommandIds.signOut]: () => signOut(ctx.auth, ctx.notebooks.servers),
     ...notebookCommands(notebooks),
-    ...serverCommands({ hubs, servers: notebooks.servers, myNotebooks: notebooks.trees.myNotebooks }),
+    ...serverCommands({ hubs, servers: notebooks.servers, states: ctx.serverStates }),
     [CommandIds.openSupportedNotebook]: () => openSupportedNotebook(hubs, log),
     [CommandIds.openTeammateNotebook]: () => openTeammateNotebook(hubs, log),
     ...kernelCommands({ kernels: ctx.kernels, log: ctx.log.for('kernels') }),

@@ -14,6 +14,7 @@ import { RemoteChangeWatcher } from './files/remoteChanges';
 import { saveCopyToMyNotebooks } from './files/saveCopy';
 import { HubAccounts } from './hub/hubAccounts';
 import { HubServers } from './hub/serverStart';
+import { ServerStates } from './hub/serverStates';
 import { JupyterBridge } from './jupyter/jupyterBridge';
 import { HubKernelControllers } from './kernels/kernelControllers';
 import { KernelStatusBar } from './kernels/kernelStatusBar';
@@ -29,6 +30,7 @@ export class HubNotebooks extends DisposableStore {
   readonly auth: HubAuthProvider;
   readonly accounts: HubAccounts;
   readonly servers: HubServers;
+  readonly serverStates: ServerStates;
   readonly kernels: HubKernelControllers;
   readonly files: HubnbFileSystemProvider;
   readonly trees: NotebookTrees;
@@ -43,7 +45,8 @@ export class HubNotebooks extends DisposableStore {
     this.accounts = this._register(
       new HubAccounts({ auth: this.auth, settings: this.settings, logger: log.for('hub') }),
     );
-    this.servers = new HubServers(this.accounts, log.for('server'));
+    this.serverStates = this._register(new ServerStates());
+    this.servers = new HubServers(this.accounts, log.for('server'), this.serverStates);
     this._register(
       new JupyterBridge({
         clients: this.accounts,
@@ -62,7 +65,14 @@ export class HubNotebooks extends DisposableStore {
     );
     this._register(registerHubnbFileSystem(this.files));
     this._register(new ReadOnlyNotice());
-    this.trees = this._register(new NotebookTrees(this.accounts, log.for('trees')));
+    this.trees = this._register(
+      new NotebookTrees({
+        hubs: this.accounts,
+        servers: this.serverStates,
+        fileChanges: this.files.onDidChangeFile,
+        log: log.for('trees'),
+      }),
+    );
     this.registerCommands();
   }
 
@@ -133,7 +143,13 @@ export class HubNotebooks extends DisposableStore {
       showLog: () => log.show(),
       promptSignIn: accounts.promptSignIn.bind(accounts),
     };
-    const table = createCommands({ log, auth: this.auth, notebooks, kernels: this.kernels });
+    const table = createCommands({
+      log,
+      auth: this.auth,
+      notebooks,
+      serverStates: this.serverStates,
+      kernels: this.kernels,
+    });
     this._register(registerCommands(table, failures));
   }
 }

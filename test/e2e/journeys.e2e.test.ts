@@ -367,6 +367,8 @@ test(
     await page.keyboard.type(COPY_NOTEBOOK);
     await page.keyboard.press('Enter');
     await activeTab(page, COPY_NOTEBOOK);
+    // My Notebooks follows the change made through the extension: the copy is listed without a Refresh.
+    await treeRow(page, 'mine', COPY_NOTEBOOK).waitFor({ timeout: 15_000 });
     const copy = JSON.parse(await readAliceFile(COPY_NOTEBOOK)) as { cells: unknown[] };
     assert.equal(copy.cells.length, 2, "the copy has bob's cells");
     assert.equal(

@@ -18,6 +18,7 @@ import { HubAccounts } from '../../src/vscode/hub/hubAccounts';
 import { HubnbFileSystemProvider } from '../../src/vscode/files/hubnbFileSystem';
 import { RemoteChangeWatcher } from '../../src/vscode/files/remoteChanges';
 import { HubServers } from '../../src/vscode/hub/serverStart';
+import { ServerStates } from '../../src/vscode/hub/serverStates';
 import { useHub } from '../hub/fixture';
 import type { HubHandle } from '../hub/harness';
 import { makeProvider, seed, storedSession, until } from '../unit/support/authFixture';
@@ -88,7 +89,7 @@ function build() {
   fake.setSetting('hubNotebooks.hubs', [`${hub.url}/`]);
   const w = makeProvider({ deps: { createTransport: createHubTransport } });
   const clients = new HubAccounts({ auth: w.provider, settings: w.settings, logger });
-  const servers = new HubServers(clients, logger);
+  const servers = new HubServers(clients, logger, new ServerStates());
   const provider = new HubnbFileSystemProvider({ clients, servers, logger });
   const dispose = () => {
     provider.dispose();

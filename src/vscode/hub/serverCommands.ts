@@ -4,19 +4,20 @@ import { hostOf } from '../auth/authSession';
 import { CommandIds } from '../commands/commandIds';
 import { signedInOrOffer } from './signInOffer';
 import type { NotebookHubs, ServerControl } from './hubAccess';
-import type { MyNotebooksModel } from '../trees/myNotebooksModel';
+import type { ServerStateReader } from './serverStates';
 
 /** What Start Server and Stop Server work with. */
 export interface ServerCommandDeps {
   hubs: NotebookHubs;
   servers: ServerControl;
-  myNotebooks: MyNotebooksModel;
+  /** Which hubs' servers are known to be running or stopped, to pick the hub a command acts on. */
+  states: ServerStateReader;
 }
 
 /**
  * Start Server and Stop Server (My Notebooks' title bar, a hub's node, the palette). They act on the hub of
  * the node they were run on; from the title bar or the palette, on the one hub whose server is in the other
- * state, or on the hub the user picks. My Notebooks is listed again afterwards.
+ * state, or on the hub the user picks. My Notebooks follows the new state through ServerStates.
  */
 export function serverCommands(deps: ServerCommandDeps) {
   const act =
@@ -24,7 +25,6 @@ export function serverCommands(deps: ServerCommandDeps) {
       const hubUrl = hubOf(arg) ?? (await pickHub(deps, want));
       if (!hubUrl) return;
       await run(hubUrl);
-      deps.myNotebooks.refresh();
     };
   return {
     [CommandIds.startServer]: act('stopped', (hub) => deps.servers.startServer(hub)),
@@ -45,8 +45,7 @@ function hubOf(arg: unknown): HubUrl | undefined {
 async function pickHub(deps: ServerCommandDeps, state: 'stopped' | 'running'): Promise<HubUrl | undefined> {
   const accounts = await signedInOrOffer(deps.hubs, 'Sign in to your hub first.');
   if (!accounts) return undefined;
-  const states = deps.myNotebooks.serverStates;
-  const inState = accounts.filter((a) => states.get(a.hubUrl) === state);
+  const inState = accounts.filter((a) => deps.states.get(a.hubUrl) === state);
   const candidates = inState.length > 0 ? inState : accounts;
   if (candidates.length === 1) return candidates[0]?.hubUrl;
   const pick = await vscode.window.showQuickPick(

@@ -6,6 +6,7 @@ import { SingleFlight } from '../../core/singleFlight';
 import { hostOf } from '../auth/authSession';
 import { isUserCancellation, toAbortSignal } from '../app/cancellation';
 import type { AccountRunner, HubAccount } from './hubAccess';
+import type { ServerStates } from './serverStates';
 import { messageOf } from '../../core/errors';
 
 /** What server control needs from HubAccounts. */
@@ -18,7 +19,7 @@ const STOP = 'Stop Server';
 /**
  * Starts and stops the user's own server on a hub. A server is only ever started after the user said so:
  * either they clicked Start, or they answered "Start Server" when an operation on their own notebooks found
- * it stopped (`withServer`).
+ * it stopped (`withServer`). What it learns of a server's state goes to ServerStates, which the trees follow.
  */
 export class HubServers {
   /** One consent prompt per hub at a time: every operation that fails meanwhile waits for the same answer. */
@@ -29,6 +30,7 @@ export class HubServers {
   constructor(
     private readonly clients: ServerClients,
     private readonly logger: Logger,
+    private readonly states: ServerStates,
   ) {}
 
   /**
@@ -43,9 +45,12 @@ export class HubServers {
     action = 'open and save your notebooks',
   ): Promise<T> {
     try {
-      return await operation();
+      const result = await operation();
+      this.states.set(hubUrl, 'running');
+      return result;
     } catch (err) {
       if (!(err instanceof ServerNotRunningError)) throw err;
+      this.states.set(hubUrl, 'stopped');
       if (!(await this.askToStart(hubUrl, action))) throw err;
       return operation();
     }
@@ -80,6 +85,7 @@ export class HubServers {
           this.clients.run(hubUrl, (a) => a.hub.stopServer(a.user, { signal: toAbortSignal(token) })),
       );
       this.logger.info(`stopped the server on ${host}`);
+      this.states.set(hubUrl, 'stopped');
       return true;
     } catch (err) {
       const message = messageOf(err);
@@ -131,6 +137,7 @@ export class HubServers {
           ),
       );
       this.logger.info(`the server on ${host} is running`);
+      this.states.set(hubUrl, 'running');
       return true;
     } catch (err) {
       if (isUserCancellation(err)) {

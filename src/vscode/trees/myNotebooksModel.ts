@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
+import type { HubUrl } from '../../core/auth';
 import type { ContentsEntry } from '../../core/contents/types';
 import type { Logger } from '../../core/logger';
 import { hostOf } from '../auth/authSession';
 import { CommandIds } from '../commands/commandIds';
 import { isServerStopped, type SignedInHub, type NotebookHubs } from '../hub/hubAccess';
+import type { ServerState, ServerStates } from '../hub/serverStates';
+import { HUBNB_SCHEME } from '../../core/uris/types';
+import { parseHubnbPath } from '../../core/uris/hubnbUri';
 import { TreeModel, type HubListing } from './treeModel';
 import { ViewIds, type MessageNode, type MyEntryNode, type TreeNode } from './treeNodes';
-
-/** Whether the user's server on each hub answered at its last listing. */
-export type ServerStates = ReadonlyMap<string, 'running' | 'stopped'>;
 
 /**
  * The model of My Notebooks: the user's home on each hub, through their own server's contents API. Folders
@@ -16,18 +17,20 @@ export type ServerStates = ReadonlyMap<string, 'running' | 'stopped'>;
  * starting one takes the user's consent (Start Server).
  */
 export class MyNotebooksModel extends TreeModel {
-  private readonly servers = new Map<string, 'running' | 'stopped'>();
-  private readonly serversChanged = this._register(new vscode.EventEmitter<ServerStates>());
-  /** Fires when a hub's server is found running or stopped; the title bar's Start/Stop follow it. */
-  readonly onDidChangeServers = this.serversChanged.event;
+  /** The server state each hub's listing showed, to tell when the shared states say otherwise. */
+  private readonly shown = new Map<HubUrl, ServerState | undefined>();
 
-  constructor(hubs: NotebookHubs, log: Logger) {
+  constructor(
+    hubs: NotebookHubs,
+    private readonly states: ServerStates,
+    log: Logger,
+    fileChanges: vscode.Event<readonly vscode.FileChangeEvent[]>,
+  ) {
     super(ViewIds.myNotebooks, hubs, log);
-  }
-
-  /** The server states seen so far, by hub URL. */
-  get serverStates(): ServerStates {
-    return this.servers;
+    // Signed out of a hub, its server's state means nothing any more; the listings that follow re-learn it.
+    this._register(hubs.onDidChange(() => states.clear()));
+    this._register(states.onDidChange(() => this.followServers()));
+    this._register(fileChanges((events) => this.followFiles(events)));
   }
 
   protected async listHub(hub: SignedInHub): Promise<HubListing> {
@@ -56,16 +59,34 @@ export class MyNotebooksModel extends TreeModel {
     // Any other problem (the hub is down, say) tells nothing about the server, so its state is kept.
     const problem = 'problem' in listing ? listing.problem.kind : undefined;
     const state = problem === undefined ? 'running' : problem === 'serverStopped' ? 'stopped' : undefined;
-    if (state === undefined || this.servers.get(hub.hubUrl) === state) return;
-    this.servers.set(hub.hubUrl, state);
-    this.serversChanged.fire(this.servers);
+    this.shown.set(hub.hubUrl, state ?? this.states.get(hub.hubUrl));
+    if (state !== undefined) this.states.set(hub.hubUrl, state);
   }
 
-  /** Forgets hubs that were signed out of, then refreshes. */
   override refresh(): void {
-    this.servers.clear();
-    this.serversChanged.fire(this.servers);
+    this.shown.clear();
     super.refresh();
+  }
+
+  /** Lists again when a hub's server was started or stopped since its listing (by a prompt, a button). */
+  private followServers(): void {
+    for (const [hubUrl, shown] of this.shown) {
+      const known = this.states.get(hubUrl);
+      if (known !== undefined && known !== shown) {
+        this.log.debug(`the server on ${hostOf(hubUrl)} is now ${known}; listing My Notebooks again`);
+        this.refresh();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Lists again when a file or folder was created, deleted or moved in a home through the extension (Save a
+   * Copy, the explorer). A save of an existing file changes nothing the tree shows, so it lists nothing.
+   */
+  private followFiles(events: readonly vscode.FileChangeEvent[]): void {
+    const touchesHome = events.some((e) => e.type !== vscode.FileChangeType.Changed && isInHome(e.uri));
+    if (touchesHome) this.refresh();
   }
 
   protected override message(hub: SignedInHub, text: string, listing: HubListing): MessageNode {
@@ -82,6 +103,16 @@ export class MyNotebooksModel extends TreeModel {
       .filter(isShown)
       .sort(foldersFirst)
       .map((entry) => ({ kind: 'myEntry', hub, entry }));
+  }
+}
+
+/** Whether a URI is in someone's own home (`hubnb://host/me/...`), the part My Notebooks lists. */
+function isInHome(uri: vscode.Uri): boolean {
+  if (uri.scheme !== HUBNB_SCHEME) return false;
+  try {
+    return parseHubnbPath(uri.path).area === 'me';
+  } catch {
+    return false;
   }
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import { DisposableStore } from '../app/lifecycle';
 import type { NotebookHubs } from '../hub/hubAccess';
+import type { ServerStates } from '../hub/serverStates';
 import { MyNotebooksModel } from './myNotebooksModel';
 import { MyNotebooksTree } from './myNotebooksTree';
 import { NotebookTree } from './notebookTree';
@@ -20,6 +21,16 @@ export const TreeContextKeys = {
   serverRunning: 'hubNotebooks.serverRunning',
 } as const;
 
+/** What the trees are built from. */
+export interface NotebookTreeDeps {
+  hubs: NotebookHubs;
+  /** The servers' states, which My Notebooks and the title bar's Start/Stop Server follow. */
+  servers: ServerStates;
+  /** The hubnb file system's change events: My Notebooks lists again when a home gains or loses a file. */
+  fileChanges: vscode.Event<readonly vscode.FileChangeEvent[]>;
+  log: Logger;
+}
+
 /**
  * The three views of the Hub Notebooks container: My Notebooks, Team and Supported. Building them fetches
  * nothing; each model fetches when VS Code first asks its view for children, i.e. when the view is visible.
@@ -30,16 +41,16 @@ export class NotebookTrees extends DisposableStore {
   readonly supported: SupportedModel;
   private readonly contextValues = new Map<string, unknown>();
 
-  constructor(hubs: NotebookHubs, log: Logger) {
+  constructor({ hubs, servers, fileChanges, log }: NotebookTreeDeps) {
     super();
-    this.myNotebooks = this._register(new MyNotebooksModel(hubs, log));
+    this.myNotebooks = this._register(new MyNotebooksModel(hubs, servers, log, fileChanges));
     this.team = this._register(new TeamModel(hubs, log));
     this.supported = this._register(new SupportedModel(hubs, log));
-    this.register(this.myNotebooks, this._register(new MyNotebooksTree(this.myNotebooks)));
+    this.register(this.myNotebooks, this._register(new MyNotebooksTree(this.myNotebooks, servers)));
     this.register(this.team, this._register(new NotebookTree(this.team)));
     this.register(this.supported, this._register(new NotebookTree(this.supported)));
     this._register(
-      this.myNotebooks.onDidChangeServers((states) => {
+      servers.onDidChange((states) => {
         const values = [...states.values()];
         this.setContext(TreeContextKeys.serverStopped, values.includes('stopped'));
         this.setContext(TreeContextKeys.serverRunning, values.includes('running'));

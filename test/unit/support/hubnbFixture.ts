@@ -18,6 +18,7 @@ import type { HubAccount } from '../../../src/vscode/hub/hubAccess';
 import { NotSignedInError } from '../../../src/vscode/hub/notSignedInError';
 import { HubnbFileSystemProvider } from '../../../src/vscode/files/hubnbFileSystem';
 import { HubServers } from '../../../src/vscode/hub/serverStart';
+import { ServerStates } from '../../../src/vscode/hub/serverStates';
 import { recordingLogger } from './authFixture';
 import { TEST_HUB } from '../../support/hubUrls';
 
@@ -307,7 +308,7 @@ export function makeFileSystem(options: { catalog?: CatalogApi; coalesceMs?: num
     promptSignIn: (err: NotSignedInError) => void signInPrompts.push(err),
   };
   const log = recordingLogger();
-  const servers = new HubServers(clients, log.logger);
+  const servers = new HubServers(clients, log.logger, new ServerStates());
   const provider = new HubnbFileSystemProvider({
     clients,
     servers,

@@ -16,6 +16,8 @@ import type { ContentsApi, ContentsEntry } from '../../../src/core/contents/type
 import type { HubNotebookApis, NotebookHubs, SignedInHub } from '../../../src/vscode/hub/hubAccess';
 import type { TreeNode } from '../../../src/vscode/trees/treeNodes';
 import { recordingLogger } from './authFixture';
+import { ServerStates } from '../../../src/vscode/hub/serverStates';
+import type { Logger } from '../../../src/core/logger';
 import { EXAMPLE_HUB } from '../../support/hubUrls';
 import { hubUrl } from '../../support/hubUrls';
 
@@ -94,6 +96,21 @@ export function fakeHubs(data: Record<string, HubData>) {
       accounts = [];
       changed.fire();
     },
+  };
+}
+
+/**
+ * What NotebookTrees is built from, over fake hubs: fresh server states, and a file-change event that
+ * `fileChanged` fires as the hubnb file system would.
+ */
+export function treeDeps(hubs: NotebookHubs, log: Logger) {
+  const Emitter = fake.module['EventEmitter'] as typeof FakeEmitter;
+  const files = new Emitter<readonly vscode.FileChangeEvent[]>();
+  const servers = new ServerStates();
+  return {
+    deps: { hubs, servers, fileChanges: files.event, log },
+    servers,
+    fileChanged: (events: readonly vscode.FileChangeEvent[]) => files.fire(events),
   };
 }
 

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type { HubAccount } from '../../../../src/vscode/hub/hubAccess';
 import { HubServers } from '../../../../src/vscode/hub/serverStart';
+import { ServerStates } from '../../../../src/vscode/hub/serverStates';
+import { ServerNotRunningError } from '../../../../src/core/hub';
 
 beforeEach(() => fake.reset());
 
@@ -26,11 +28,13 @@ function servers() {
       },
     },
   } as unknown as HubAccount;
+  const states = new ServerStates();
   const control = new HubServers(
     { run: (_hub, op) => op(account) },
     { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    states,
   );
-  return { calls, control };
+  return { calls, control, states };
 }
 
 test('stopServer asks first; declined, nothing stops; confirmed, the server stops with progress', async () => {
@@ -67,4 +71,33 @@ test('startServer (the title-bar button) starts at once with cancellable progres
   assert.equal(fake.progress.length, 1);
   assert.equal(fake.progress[0]?.cancellable, true);
   assert.equal(fake.messages.length, 0, 'the click is the consent');
+});
+
+test('what HubServers sees of a server goes to ServerStates, which the trees follow', async () => {
+  const { control, states } = servers();
+  const seen: (string | undefined)[] = [];
+  states.onDidChange((all) => seen.push(all.get(HUB)));
+  await control.withServer(HUB, () => Promise.resolve('listed'), 'run the cells of churn.ipynb');
+  assert.deepEqual(seen, ['running'], 'an operation on the server that worked shows it running');
+
+  // Stopped: the question is asked in the action's words; declined, the state says stopped.
+  fake.answer.message = () => undefined;
+  const stopped = new ServerNotRunningError('not running', { status: 424 });
+  await assert.rejects(
+    control.withServer(HUB, () => Promise.reject(stopped), 'run the cells of churn.ipynb'),
+    (err) => err === stopped,
+  );
+  assert.match(fake.messages.at(-1)?.message ?? '', /Start it to run the cells of churn\.ipynb\?/);
+  assert.deepEqual(seen, ['running', 'stopped']);
+
+  // Accepted: started, then the operation again; the state says running at once.
+  fake.answer.message = () => 'Start Server';
+  let tries = 0;
+  const op = () => (++tries === 1 ? Promise.reject(stopped) : Promise.resolve('ran'));
+  assert.equal(await control.withServer(HUB, op, 'run the cells of churn.ipynb'), 'ran');
+  assert.deepEqual(seen, ['running', 'stopped', 'running']);
+
+  fake.answer.message = () => 'Stop Server';
+  assert.equal(await control.stopServer(HUB), true);
+  assert.deepEqual(seen, ['running', 'stopped', 'running', 'stopped']);
 });

@@ -11,6 +11,7 @@ import {
   recordingLogger,
   supported,
   teamEntry,
+  treeDeps,
   treeOf,
 } from '../../support/treeFixture';
 import assert from 'node:assert/strict';
@@ -31,8 +32,9 @@ afterEach(() => trees?.dispose());
 
 function build(data: Parameters<typeof fakeHubs>[0]) {
   const hubs = fakeHubs(data);
-  trees = new NotebookTrees(hubs.hubs, recordingLogger().logger);
-  return hubs;
+  const built = treeDeps(hubs.hubs, recordingLogger().logger);
+  trees = new NotebookTrees(built.deps);
+  return { ...hubs, servers: built.servers, fileChanged: built.fileChanged };
 }
 
 const state = (view: string) => fake.views.contextKeys.get(`${view}.state`);
