@@ -47,6 +47,16 @@ hub_notebooks_service = {
 }
 c.JupyterHub.services.append(hub_notebooks_service)  # noqa: F821 (c is provided by JupyterHub)
 
+# The consent page says why the service asks to manage the user's tokens (JupyterHub's page names it only
+# "JupyterHub service hub-notebooks"): docs/templates/oauth.html, installed beside the service. Put first, so
+# it wins over JupyterHub's own oauth.html, which it extends; other clients' consent pages are unchanged.
+# EDIT: where docs/templates is installed.
+hub_notebooks_templates = os.environ.get('HUB_NOTEBOOKS_TEMPLATES', '/opt/hub-notebooks/templates')
+if isinstance(c.JupyterHub.template_paths, list):  # noqa: F821 (set earlier in the operator's config)
+    c.JupyterHub.template_paths.insert(0, hub_notebooks_templates)  # noqa: F821
+else:
+    c.JupyterHub.template_paths.prepend([hub_notebooks_templates])  # noqa: F821
+
 c.JupyterHub.load_roles.extend(  # noqa: F821
     [
         {

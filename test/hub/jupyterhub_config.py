@@ -126,6 +126,7 @@ else:
 # --- services: the operator's snippet from docs/, as is, then this run's ports, command and secret ---
 c.JupyterHub.services = []
 c.JupyterHub.load_roles = []
+os.environ['HUB_NOTEBOOKS_TEMPLATES'] = s['templatesDir']  # the snippet's consent page, from docs/templates
 with open(s['operatorSnippet']) as f:
     exec(compile(f.read(), s['operatorSnippet'], 'exec'))  # defines hub_notebooks_service
 

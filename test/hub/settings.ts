@@ -19,6 +19,8 @@ export const TEAM_API_KEY = 'fake-team-key-for-tests';
 export const SERVICE_NAME = 'hub-notebooks';
 /** The operator's snippet from docs/, which the harness's jupyterhub_config.py loads as is. */
 export const OPERATOR_SNIPPET = path.join(REPO_ROOT, 'docs', 'jupyterhub_config.hub-notebooks.py');
+/** The consent page the snippet installs (docs/templates/oauth.html). */
+export const OPERATOR_TEMPLATES = path.join(REPO_ROOT, 'docs', 'templates');
 /** The optional server-side kit for operators (docs/hub-kit): its *.py files are copied for each hub run. */
 export const HUB_KIT_SRC = path.join(REPO_ROOT, 'docs', 'hub-kit');
 
@@ -152,6 +154,7 @@ export function writeSettings(
     maintainerGroup: MAINTAINER_GROUP,
     maintainerUsers: MAINTAINER_USERS,
     operatorSnippet: OPERATOR_SNIPPET,
+    templatesDir: OPERATOR_TEMPLATES,
     testAdminToken: rc.adminToken,
     hubKitDir: rc.hubKitDir,
     hubNotebooks: {

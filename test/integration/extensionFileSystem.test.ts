@@ -189,7 +189,14 @@ test('reads a supported notebook carol published, current and by version; it is 
   );
   assert.equal(res.status, 201, await res.clone().text());
   const listing = (await provider().readDirectory(uri(`/supported/${name}`))).map(([n]) => n);
-  assert.deepEqual(listing.sort(), ['1.0.0.ipynb', 'current.ipynb']);
+  assert.deepEqual(listing.sort(), ['1.0.0', 'current']);
+  const inVersion = await provider().readDirectory(uri(`/supported/${name}/1.0.0`));
+  assert.deepEqual(inVersion, [[`${name}.ipynb`, 1]], 'one file (FileType.File), named after the notebook');
+  assert.deepEqual(
+    json(await provider().readFile(uri(`/supported/${name}/1.0.0/${name}.ipynb`))),
+    json(await provider().readFile(uri(`/supported/${name}/1.0.0.ipynb`))),
+    'the new shape and the earlier one read the same version',
+  );
   assert.ok((await provider().readDirectory(uri('/supported'))).some(([n]) => n === name));
   const current = json(await provider().readFile(uri(`/supported/${name}/current.ipynb`))) as {
     cells: { source: string | string[] }[];

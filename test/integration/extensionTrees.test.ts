@@ -183,7 +183,7 @@ test('Supported after two publishes: both versions, the current one marked, Roll
     );
     assert.match(versions[0]?.description ?? '', /^current · carol/);
     assert.equal(versions[0]?.contextValue, ContextValues.supportedVersionCurrent);
-    assert.equal(versions[0]?.uri, `hubnb://${authority}/supported/${NAME}/1.1.0.ipynb`);
+    assert.equal(versions[0]?.uri, `hubnb://${authority}/supported/${NAME}/1.1.0/${NAME}.ipynb`);
     const older = user === 'carol' ? ContextValues.supportedVersionRollback : ContextValues.supportedVersion;
     assert.equal(versions[1]?.contextValue, older, `${user}'s older version`);
   }
@@ -203,7 +203,7 @@ test('Open Supported Notebook for alice finds the notebook by its purpose and op
   assert.equal(item.label, `Trees test ${run}`);
   assert.equal(item.description, `1.1.0 · ${NAME}`);
   assert.match(item.detail ?? '', /Audience: Testers 1\.1\.0/);
-  const uri = `hubnb://${authority}/supported/${NAME}/1.1.0.ipynb`;
+  const uri = `hubnb://${authority}/supported/${NAME}/1.1.0/${NAME}.ipynb`;
   assert.deepEqual(fake.views.shownNotebooks, [uri]);
   const bytes = fake.views.openedNotebooks[0]?.bytes;
   assert.ok(bytes);

@@ -88,8 +88,12 @@ export function formatHubnbPath(location: HubnbLocation): string {
       return '/supported';
     case 'supported-notebook':
       return `/supported/${notebookName(location.name)}`;
-    case 'supported':
-      return `/supported/${notebookName(location.name)}/${version(location.version)}${NOTEBOOK_SUFFIX}`;
+    case 'supported-version':
+      return `/supported/${notebookName(location.name)}/${version(location.version)}`;
+    case 'supported': {
+      const name = notebookName(location.name);
+      return `/supported/${name}/${version(location.version)}/${name}${NOTEBOOK_SUFFIX}`;
+    }
   }
 }
 
@@ -132,21 +136,29 @@ function parseTeam(rest: string): HubnbLocation {
 function parseSupported(rest: string): HubnbLocation {
   const parts = rest.split('/');
   const name = notebookName(parts[0] ?? '');
-  if (parts.length === 1) return { area: 'supported-notebook', name };
-  if (parts.length > 2) {
+  const second = parts[1];
+  if (second === undefined) return { area: 'supported-notebook', name };
+  if (parts.length > 3) {
     throw new HubnbUriError(
       'too-deep',
-      'A supported notebook is opened as `/supported/<name>/<version>.ipynb`; there are no folders below it.',
+      `A supported notebook is opened as \`/supported/<name>/<version>/<name>${NOTEBOOK_SUFFIX}\`; there are no folders below it.`,
     );
   }
-  const file = parts[1] ?? '';
-  if (!file.endsWith(NOTEBOOK_SUFFIX)) {
+  const file = parts[2];
+  if (file === undefined) {
+    // `<version>.ipynb` is the earlier shape of a version's file; anything else is the version's folder.
+    if (!second.endsWith(NOTEBOOK_SUFFIX))
+      return { area: 'supported-version', name, version: version(second) };
+    return { area: 'supported', name, version: version(second.slice(0, -NOTEBOOK_SUFFIX.length)) };
+  }
+  const ver = version(second);
+  if (file !== `${name}${NOTEBOOK_SUFFIX}`) {
     throw new HubnbUriError(
       'not-a-notebook',
-      'A supported notebook version is opened as `<version>.ipynb`, for example `1.2.0.ipynb` or `current.ipynb`.',
+      `A supported notebook version's one file is named after the notebook: \`${name}${NOTEBOOK_SUFFIX}\`.`,
     );
   }
-  return { area: 'supported', name, version: version(file.slice(0, -NOTEBOOK_SUFFIX.length)) };
+  return { area: 'supported', name, version: ver };
 }
 
 function relative(path: string): string {

@@ -12,6 +12,7 @@ import {
   checkHubUrl,
 } from '../../core/auth';
 import type { Logger } from '../../core/logger';
+import { SingleFlight } from '../../core/singleFlight';
 import { signInWithApiToken } from './apiTokenSignIn';
 import { defaultAuthDeps, type AuthDeps } from './authDeps';
 import { accountId, accountLabel, hostOf, hubFromScopes, hubScope, toAuthSession } from './authSession';
@@ -53,6 +54,8 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
   private readonly changed = this._register(new vscode.EventEmitter<ChangeEvent>());
   readonly onDidChangeSessions = this.changed.event;
   private readonly store: SessionStore;
+  /** One browser sign-in per hub at a time. */
+  private readonly browserSignIns = new SingleFlight<HubUrl, vscode.AuthenticationSession>();
   private readonly deps: AuthDeps;
   private readonly log: Logger;
   /**
@@ -105,9 +108,18 @@ export class HubAuthProvider extends DisposableStore implements vscode.Authentic
     return all.filter((s) => !isExpired(s, now)).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  /** Signs in through the browser to the hub the scopes name, or one the user picks. */
+  /**
+   * Signs in through the browser to the hub the scopes name, or one the user picks. Asked again for a hub
+   * while its sign-in is under way (the welcome view's button, a tree's prompt and the Accounts menu can all
+   * ask), the caller joins that sign-in: one browser trip, and one start URL handed to `openExternal`, whose
+   * confirmation would otherwise queue behind the first and show its one-time values later.
+   */
   async createSession(scopes: readonly string[]): Promise<vscode.AuthenticationSession> {
     const hubUrl = await pickHub(this.options.settings, scopes, this.log);
+    return this.browserSignIns.run(hubUrl, () => this.signInThroughBrowser(hubUrl));
+  }
+
+  private async signInThroughBrowser(hubUrl: HubUrl): Promise<vscode.AuthenticationSession> {
     try {
       const { settings, callbacks } = this.options;
       const grant = await runBrowserSignIn(

@@ -121,8 +121,17 @@ function codePrompt(
  * `openExternal` also accepts the URL as a string, and then passes that string on untouched.
  */
 function openExactly(url: string): Thenable<boolean> {
+  if (opened.has(url)) return Promise.resolve(false);
+  opened.add(url);
   return vscode.env.openExternal(url as unknown as vscode.Uri);
 }
+
+/**
+ * The start URLs already handed to `openExternal` in this extension host. Each carries one sign-in's state and
+ * PKCE challenge, so it is opened at most once: asked again, openExactly refuses (the sign-in then fails as
+ * "no browser" and the user starts a fresh one). Bounded by the sign-ins started, a few per session.
+ */
+const opened = new Set<string>();
 
 /** Waits `ms`; false when the sign-in ended first. */
 function pause(ms: number, signal: AbortSignal): Promise<boolean> {

@@ -84,6 +84,9 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
         case 'supported-notebook':
           await this.catalog(t, (c) => c.getSupported(loc.name));
           return directory();
+        case 'supported-version':
+          await this.supportedVersion(t, loc.name, loc.version);
+          return directory();
         case 'me': {
           const entry = await this.own(t, (c) => c.stat(loc.path), `open ${named(loc.path)}`);
           return entryStat(entry, t.view === 'hub' || !entry.writable);
@@ -127,11 +130,11 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
           return (await this.catalog(t, (c) => c.listSupported())).map((s) => [s.name, dir]);
         case 'supported-notebook': {
           const nb = await this.catalog(t, (c) => c.getSupported(loc.name));
-          return [
-            ['current.ipynb', file],
-            ...nb.versions.map((v): [string, vscode.FileType] => [`${v.version}.ipynb`, file]),
-          ];
+          return [['current', dir], ...nb.versions.map((v): [string, vscode.FileType] => [v.version, dir])];
         }
+        case 'supported-version':
+          await this.supportedVersion(t, loc.name, loc.version);
+          return [[`${loc.name}.ipynb`, file]];
         case 'supported':
           throw vscode.FileSystemError.FileNotADirectory(uri);
       }

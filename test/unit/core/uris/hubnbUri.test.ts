@@ -38,9 +38,26 @@ const ROUND_TRIPS: [string, HubnbLocation][] = [
   ['/team/j.doe@example.org/sub/x.ipynb', { area: 'team', user: 'j.doe@example.org', path: 'sub/x.ipynb' }],
   ['/supported', { area: 'supported-root' }],
   ['/supported/churn-report', { area: 'supported-notebook', name: 'churn-report' }],
+  ['/supported/churn-report/1.2.0', { area: 'supported-version', name: 'churn-report', version: '1.2.0' }],
+  [
+    '/supported/churn-report/1.2.0/churn-report.ipynb',
+    { area: 'supported', name: 'churn-report', version: '1.2.0' },
+  ],
+  [
+    '/supported/churn-report/current/churn-report.ipynb',
+    { area: 'supported', name: 'churn-report', version: 'current' },
+  ],
+  [
+    '/supported/a.b_c-d/10.0.999999/a.b_c-d.ipynb',
+    { area: 'supported', name: 'a.b_c-d', version: '10.0.999999' },
+  ],
+];
+
+// The shape supported versions had before their file was named after the notebook: still in recent-files
+// lists and saved links, so it parses to the same location (and is formatted in the new shape).
+const EARLIER_SHAPE: [string, HubnbLocation][] = [
   ['/supported/churn-report/1.2.0.ipynb', { area: 'supported', name: 'churn-report', version: '1.2.0' }],
   ['/supported/churn-report/current.ipynb', { area: 'supported', name: 'churn-report', version: 'current' }],
-  ['/supported/a.b_c-d/10.0.999999.ipynb', { area: 'supported', name: 'a.b_c-d', version: '10.0.999999' }],
 ];
 
 test('every area round-trips between path and location', () => {
@@ -49,6 +66,14 @@ test('every area round-trips between path and location', () => {
     assert.equal(formatHubnbPath(location), path, path);
   }
   assert.deepEqual(parseHubnbPath(''), { area: 'root' }, 'an empty path is the root');
+});
+
+test('a supported version in the earlier shape (`<version>.ipynb`) names the same version', () => {
+  for (const [path, location] of EARLIER_SHAPE) {
+    assert.deepEqual(parseHubnbPath(path), location, path);
+    const file = `${location.area === 'supported' ? location.name : ''}.ipynb`;
+    assert.ok(formatHubnbPath(location).endsWith(`/${file}`), 'formatted with the notebook name as its file');
+  }
 });
 
 // Why each corpus entry is refused, by label. A new corpus entry fails the test below until it is listed here.
@@ -127,9 +152,12 @@ test('teammate names, supported names and versions follow their own rules', () =
   refuses('/supported/report/01.0.0.ipynb', 'invalid-version');
   refuses('/supported/report/latest.ipynb', 'invalid-version');
   refuses('/supported/report/..%2f.ipynb', 'invalid-version');
-  refuses('/supported/report/1.0.0', 'not-a-notebook');
-  refuses('/supported/report/1.0.0.py', 'not-a-notebook');
-  refuses('/supported/report/sub/1.0.0.ipynb', 'too-deep');
+  refuses('/supported/report/1.0.0.py', 'invalid-version');
+  refuses('/supported/report/1.0.0/other.ipynb', 'not-a-notebook');
+  refuses('/supported/report/1.0.0/report.py', 'not-a-notebook');
+  refuses('/supported/report/sub/report.ipynb', 'invalid-version');
+  refuses('/supported/report/1.0.0/report.ipynb/x', 'too-deep');
+  refuses('/supported/report/1.0.0/report.ipynb/', 'empty-segment');
   refuses('/supported/report/1.0.0.ipynb/', 'empty-segment');
   refuses('/me/', 'empty-segment');
   refuses('/etc/passwd', 'unknown-area');

@@ -340,3 +340,35 @@ test('auto waits before offering "Enter Code…", so a sign-in that returns quic
   );
   v.dispose();
 });
+
+test('asked twice for one hub while its sign-in runs: one browser trip, one openExternal, one session', async () => {
+  fake.setSetting('hubNotebooks.hubs', [HUB]);
+  const { calls, signIn } = recordingSignIn(
+    (options) =>
+      new Promise((resolve) => {
+        void options.openBrowser(`${HUB}services/hub-notebooks/auth/start?state=once`);
+        setImmediate(() => resolve(grant));
+      }),
+  );
+  const w = makeProvider({ deps: { signIn } });
+  const [one, two] = await Promise.all([w.provider.createSession([]), w.provider.createSession([])]);
+  assert.equal(calls.length, 1, 'the second request joined the first sign-in');
+  assert.equal(one.id, two.id);
+  assert.deepEqual(fake.opened, [`${HUB}services/hub-notebooks/auth/start?state=once`]);
+  w.dispose();
+});
+
+test('a sign-in start URL is handed to openExternal once at most; asked again, it is refused', async () => {
+  fake.setSetting('hubNotebooks.hubs', [HUB]);
+  const url = `${HUB}services/hub-notebooks/auth/start?state=twice&code_challenge=c`;
+  const answers: boolean[] = [];
+  const { signIn } = recordingSignIn(async (options) => {
+    answers.push(await options.openBrowser(url), await options.openBrowser(url));
+    return grant;
+  });
+  const w = makeProvider({ deps: { signIn } });
+  await w.provider.createSession([]);
+  assert.deepEqual(answers, [true, false]);
+  assert.deepEqual(fake.opened, [url], 'its one-time values reached VS Code once');
+  w.dispose();
+});

@@ -147,7 +147,7 @@ test('Open Version… lists the versions newest first with the current one marke
       ['1.0.0', ''],
     ],
   );
-  assert.deepEqual(fake.views.shownNotebooks, ['hubnb://hub.example.org/supported/sales/1.0.0.ipynb']);
+  assert.deepEqual(fake.views.shownNotebooks, ['hubnb://hub.example.org/supported/sales/1.0.0/sales.ipynb']);
 });
 
 test('Roll Back asks in a modal, rolls back, tells the result and refreshes Supported', async () => {

@@ -51,8 +51,8 @@ test('picking a notebook opens its current version by its concrete version numbe
   const { hubs } = fakeHubs({ [HUB]: { user: 'alice', supported: [sales, etl] } });
   fake.answer.quickPick = picked('Monthly sales report');
   const uri = await openSupportedNotebook(hubs, log);
-  assert.equal(uri?.toString(), 'hubnb://hub.example.org/supported/sales/1.2.0.ipynb');
-  assert.deepEqual(fake.views.shownNotebooks, ['hubnb://hub.example.org/supported/sales/1.2.0.ipynb']);
+  assert.equal(uri?.toString(), 'hubnb://hub.example.org/supported/sales/1.2.0/sales.ipynb');
+  assert.deepEqual(fake.views.shownNotebooks, ['hubnb://hub.example.org/supported/sales/1.2.0/sales.ipynb']);
 });
 
 test('with several hubs, each item says which hub it is on and opens there', async () => {
@@ -67,7 +67,7 @@ test('with several hubs, each item says which hub it is on and opens there', asy
     items.map((i) => i.description),
     ['0.1.0 · other.example.org', '1.2.0 · sales · hub.example.org'],
   );
-  assert.equal(uri?.toString(), 'hubnb://other.example.org/supported/etl-check/0.1.0.ipynb');
+  assert.equal(uri?.toString(), 'hubnb://other.example.org/supported/etl-check/0.1.0/etl-check.ipynb');
 });
 
 test('signed out: a message with Sign In, which runs the Sign In command', async () => {

@@ -45,10 +45,29 @@ test('the root lists me, team and supported; each area lists what its client ret
   ]);
   assert.deepEqual(await provider.readDirectory(hubnb('/supported')), [['report', DIRECTORY]]);
   assert.deepEqual(await provider.readDirectory(hubnb('/supported/report')), [
-    ['current.ipynb', FILE],
-    ['1.1.0.ipynb', FILE],
-    ['1.0.0.ipynb', FILE],
+    ['current', DIRECTORY],
+    ['1.1.0', DIRECTORY],
+    ['1.0.0', DIRECTORY],
   ]);
+  // A version is a folder holding one file named after the notebook, so its tab reads `report.ipynb`.
+  assert.deepEqual(await provider.readDirectory(hubnb('/supported/report/1.0.0')), [['report.ipynb', FILE]]);
+  assert.equal((await provider.stat(hubnb('/supported/report/current'))).type, DIRECTORY);
+  await assert.rejects(provider.readDirectory(hubnb('/supported/report/9.9.9')), /no version 9\.9\.9/);
+});
+
+test('a supported version opens in the new shape and in the earlier one (`<version>.ipynb`) alike', async () => {
+  const { provider } = makeFileSystem();
+  for (const [now, before] of [
+    ['/supported/report/1.0.0/report.ipynb', '/supported/report/1.0.0.ipynb'],
+    ['/supported/report/current/report.ipynb', '/supported/report/current.ipynb'],
+  ] as const) {
+    assert.equal(text(await provider.readFile(hubnb(now))), text(await provider.readFile(hubnb(before))));
+    assert.deepEqual(await provider.stat(hubnb(now)), await provider.stat(hubnb(before)));
+  }
+  assert.equal(
+    text(await provider.readFile(hubnb('/supported/report/current/report.ipynb'))),
+    '{"report":"1.1.0"}',
+  );
 });
 
 test('reads own, team and supported files; current means the current version', async () => {
@@ -76,6 +95,8 @@ test('own files are writable; team and supported files and folders stat as Reado
     '/supported/report',
     '/supported/report/current.ipynb',
     '/supported/report/1.0.0.ipynb',
+    '/supported/report/1.0.0',
+    '/supported/report/1.0.0/report.ipynb',
   ]) {
     assert.equal((await provider.stat(hubnb(path))).permissions, READONLY, path);
   }
@@ -90,6 +111,7 @@ test('team and supported files cannot be written, deleted, renamed or created: N
     '/team/bob/new.ipynb',
     '/supported/report/current.ipynb',
     '/supported/report/1.0.0.ipynb',
+    '/supported/report/1.0.0/report.ipynb',
   ];
   for (const path of readOnly) {
     const uri = hubnb(path);

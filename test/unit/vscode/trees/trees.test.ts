@@ -137,7 +137,7 @@ test('Supported: notebooks by name, versions newest first, the current one marke
     assert.match(current?.description ?? '', /^current · carol/);
     assert.equal(current?.icon, 'pass-filled');
     assert.equal(current?.contextValue, ContextValues.supportedVersionCurrent);
-    assert.equal(current?.uri, 'hubnb://hub.example.org/supported/sales/1.2.0.ipynb');
+    assert.equal(current?.uri, 'hubnb://hub.example.org/supported/sales/1.2.0/sales.ipynb');
     assert.doesNotMatch(older?.description ?? '', /current/);
     assert.equal(older?.icon, 'history');
     const notCurrent = maintainer ? ContextValues.supportedVersionRollback : ContextValues.supportedVersion;
