@@ -215,29 +215,6 @@ test('browse: my notebooks, bob under Team, supported notebooks with their versi
   await shot(page, '04-signed-in-trees');
 });
 
-test(
-  'Open in Browser: VS Code is asked to open the JupyterLab page, never a sign-in address',
-  STEP,
-  async () => {
-    // A newcomer saw an earlier sign-in address, with its one-time values, in the confirmation this step shows.
-    // The extension now hands each sign-in URL to openExternal once at most, and joins sign-ins to one hub.
-    const page = wb.page;
-    await treeRow(page, 'mine', 'welcome.ipynb').click({ button: 'right' });
-    await page.locator('.monaco-menu .action-label', { hasText: /^Open in Browser$/ }).click();
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ timeout: 10_000 });
-    const detail = await dialog.locator('.dialog-message-detail').innerText();
-    assert.equal(detail, `${hub.url}/user/alice/lab/tree/alice/welcome.ipynb`, 'the JupyterLab page, whole');
-    assert.doesNotMatch(detail, /state=|code_challenge|auth\/start|token/);
-    await shot(page, '04b-open-in-browser-confirmation');
-    await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
-    await dialog.waitFor({ state: 'hidden' });
-    // Nothing else was waiting behind it (a queued sign-in confirmation would show now).
-    await page.waitForTimeout(1000);
-    assert.equal(await dialog.isVisible(), false, 'no other confirmation followed');
-  },
-);
-
 test('Open Supported Notebook: F1, pick it by its purpose; it opens read-only', STEP, async () => {
   const page = wb.page;
   await runCommand(page, 'Hub Notebooks: Open Supported Notebook');
