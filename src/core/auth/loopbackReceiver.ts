@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentLogger, type Logger } from '../logger';
+import { realTimers, type Timers } from '../timers';
 import { SignInError } from './errors';
 import { CALLBACK_PATH, MAX_QUERY_LENGTH, PENDING_SIGN_IN_TTL_MS } from './schemas';
 
@@ -17,6 +18,13 @@ export interface LoopbackReceiverOptions {
   /** How long to wait for the browser; 5 minutes by default, as long as the broker keeps a sign-in. */
   timeoutMs?: number;
   logger?: Logger;
+  /** The clock of that timeout; the real one unless a test passes a fake. */
+  timers?: Timers;
+}
+
+/** A loopback receiver, and when its listener has closed. */
+export interface LoopbackReceiver extends CallbackReceiver {
+  readonly closed: Promise<void>;
 }
 
 /**
@@ -26,8 +34,9 @@ export interface LoopbackReceiverOptions {
  */
 export async function startLoopbackReceiver(
   options: LoopbackReceiverOptions = {},
-): Promise<CallbackReceiver> {
+): Promise<LoopbackReceiver> {
   const log = options.logger ?? silentLogger;
+  const timers = options.timers ?? realTimers;
   const timeoutMs = options.timeoutMs ?? PENDING_SIGN_IN_TTL_MS;
   let deliver: (params: URLSearchParams) => void = () => undefined;
   let received: URLSearchParams | undefined;
@@ -58,16 +67,19 @@ export async function startLoopbackReceiver(
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
   const close = () => {
-    server.close();
+    server.close(() => markClosed());
     server.closeAllConnections();
   };
   log.debug(`loopback receiver listening on 127.0.0.1:${port}`);
   return {
     redirectUri: `http://127.0.0.1:${port}${CALLBACK_PATH}`,
+    closed,
     wait(signal) {
       return new Promise<URLSearchParams>((resolve, reject) => {
-        const timer = setTimeout(() => {
+        const timer = timers.setTimeout(() => {
           finish();
           reject(
             new SignInError('timeout', 'Sign-in timed out after 5 minutes in the browser. Start it again.'),
@@ -78,7 +90,7 @@ export async function startLoopbackReceiver(
           reject(new SignInError('cancelled', 'Sign-in was cancelled.'));
         };
         const finish = () => {
-          clearTimeout(timer);
+          timer.cancel();
           signal?.removeEventListener('abort', onAbort);
           // Let the browser's page finish loading before the listener goes away.
           setImmediate(close);

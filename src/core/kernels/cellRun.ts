@@ -1,6 +1,6 @@
 import { CellNotRunError } from './errors';
 import { EventQueue } from './eventQueue';
-import { realTimers, type TimerHandle, type Timers } from './timers';
+import { realTimers, type TimerHandle, type Timers } from '../timers';
 import type { ExecutionEvent, InputRequest, IopubOutput, KernelExecution } from './types';
 
 /** How long a run whose reply came waits in silence for its `idle` status before it ends anyway. */

@@ -1,6 +1,7 @@
 import type { KernelConnection } from '@jupyterlab/services';
 import { KernelMessage } from '@jupyterlab/services';
 import { randomUUID } from 'node:crypto';
+import { realTimers, type Timers } from '../timers';
 
 /**
  * Proves that a freshly (re)opened kernel websocket receives iopub messages before a cell is sent on it.
@@ -11,6 +12,9 @@ import { randomUUID } from 'node:crypto';
  */
 export class IopubProbe {
   private readonly waiting = new Map<string, () => void>();
+
+  /** The real clock by default; a fake one in unit tests. */
+  constructor(private readonly timers: Timers = realTimers) {}
 
   /**
    * For every iopub message the websocket receives: any of them proves the subscription (a busy kernel's outputs
@@ -36,9 +40,9 @@ export class IopubProbe {
       if (kernel.isDisposed || kernel.connectionStatus !== 'connected') return false;
       const msgId = randomUUID();
       const echoed = new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), waitMs);
+        const timer = this.timers.setTimeout(() => resolve(false), waitMs);
         this.waiting.set(msgId, () => {
-          clearTimeout(timer);
+          timer.cancel();
           resolve(true);
         });
       });

@@ -1,6 +1,6 @@
-import type { KernelConnection } from '@jupyterlab/services';
-import { KernelMessage } from '@jupyterlab/services';
+import type { KernelConnection, KernelMessage } from '@jupyterlab/services';
 import { randomUUID } from 'node:crypto';
+import { untilAborted } from '../abortable';
 import { silentLogger, type Logger } from '../logger';
 import type { TokenSource } from './authSocket';
 import { kernelState, openKernelConnection } from './kernelConnection';
@@ -10,11 +10,13 @@ import {
   KernelRestartedError,
   SessionDisposedError,
 } from './errors';
-import { kernelHealth, refusalCause, type HealthVerdict } from './connectionHealth';
+import { HealthWatch, kernelHealth, refusalCause, type HealthVerdict } from './connectionHealth';
 import { deleteSession, interruptKernel, type ServerRef, type SessionModel } from './kernelsApi';
 import { IopubProbe } from './iopubProbe';
-import { toIopubOutput } from './messages';
 import { CellRun, SequentialTurns } from './cellRun';
+import { deliverToRun, executeRequest, parentMsgId } from './runMessages';
+import { heldKernel, liveKernel, type Link } from './sessionLink';
+import { realTimers, type Timers } from '../timers';
 import type { ExecuteOptions, KernelExecution, KernelSession, KernelState, Unsubscribe } from './types';
 
 export interface KernelSessionOptions {
@@ -39,17 +41,17 @@ export interface KernelSessionOptions {
    */
   healthCheckMs?: number | undefined;
   /**
-   * Whether to nudge a stock server into sending a cell's replies without its ~40 ms Nagle/delayed-ACK stall:
-   * an unsolicited websocket pong after the messages that arrive while a run is waiting (see
-   * authWebSocketClass). On by default; setting `hubNotebooks.kernels.ackNudge`.
+   * Whether to send a websocket pong after messages that arrive while a run waits, so that a stock server skips
+   * its ~40 ms Nagle/delayed-ACK stall (see authWebSocketClass). On by default (`hubNotebooks.kernels.ackNudge`).
    */
   ackNudge?: boolean | undefined;
   /** Opens the kernel connection; openKernelConnection (the real websocket) unless a test passes a fake. */
   openConnection?: typeof openKernelConnection | undefined;
+  /** The clock of the health check, the iopub probe and the runs; the real one unless a test passes a fake. */
+  timers?: Timers | undefined;
 }
 
-/** Why the connection stopped: the token, the server, the kernel, or reconnecting gave up. */
-type Fault = 'auth' | 'stopped' | 'gone' | 'lost' | undefined;
+const closedHere = () => new SessionDisposedError('The kernel session was closed.');
 
 /**
  * A KernelSession on @jupyterlab/services' KernelConnection. The connection keeps the protocol (message
@@ -63,24 +65,19 @@ export class HubKernelSession implements KernelSession {
   readonly kernelName: string;
   readonly path: string;
   readonly clientId: string;
-  private kernel: KernelConnection | undefined;
+  private link: Link;
+  /** Whether a websocket ever opened: a later 'connecting' is a reconnect. */
+  private everConnected = false;
+  private current: KernelState = 'starting';
   private readonly runs = new Map<string, CellRun>();
   private readonly turns = new SequentialTurns();
   private readonly stateListeners = new Set<(state: KernelState) => void>();
   private readonly faultListeners = new Set<(error: Error) => void>();
-  private readonly log: Logger;
-  private current: KernelState = 'starting';
-  private everConnected = false;
-  private fault: Fault;
-  private checking = false;
-  private disposed = false;
-  private healthTimer: NodeJS.Timeout | undefined;
   private connectedWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
-  /** Why this session can no longer connect (its kernel or server is gone, or it was disposed). */
-  private terminal: Error | undefined;
-  private readonly probe = new IopubProbe();
-  /** Set once the current websocket is open and proven to receive iopub (see IopubProbe). */
-  private ready = false;
+  private readonly log: Logger;
+  private readonly timers: Timers;
+  private readonly probe: IopubProbe;
+  private readonly health: HealthWatch;
 
   constructor(private readonly options: KernelSessionOptions) {
     const kernel = options.model.kernel;
@@ -91,17 +88,18 @@ export class HubKernelSession implements KernelSession {
     this.path = options.model.path;
     this.clientId = options.clientId ?? randomUUID();
     this.log = options.logger ?? silentLogger;
-    for (const msgId of options.adopt ?? []) {
-      this.runs.set(msgId, new CellRun(msgId, { adopted: true, onInput: undefined }));
-    }
-    this.connect();
-    const every = options.healthCheckMs ?? 30_000;
-    if (every > 0) {
-      this.healthTimer = setInterval(() => {
-        if (this.kernel) void this.diagnose(() => kernelHealth(this.options.server, this.kernelId));
-      }, every);
-      this.healthTimer.unref();
-    }
+    this.timers = options.timers ?? realTimers;
+    this.probe = new IopubProbe(this.timers);
+    for (const msgId of options.adopt ?? []) this.runs.set(msgId, this.newRun(msgId, true, undefined));
+    this.health = new HealthWatch({
+      everyMs: options.healthCheckMs ?? 30_000,
+      periodic: () => kernelHealth(options.server, this.kernelId),
+      wanted: () => liveKernel(this.link) !== undefined,
+      onVerdict: (verdict) => this.stopFor(verdict),
+      timers: this.timers,
+      log: this.log,
+    });
+    this.link = this.open();
   }
 
   get state(): KernelState {
@@ -123,17 +121,18 @@ export class HubKernelSession implements KernelSession {
    * is when a cell can be sent without its first outputs being dropped by the server.
    */
   whenConnected(): Promise<void> {
-    if (this.terminal) return Promise.reject(this.terminal);
-    if (this.ready && this.kernel?.connectionStatus === 'connected') return Promise.resolve();
+    const link = this.link;
+    if (link.phase === 'ended' || link.phase === 'disposed') return Promise.reject(link.error);
+    if (link.phase === 'ready') return Promise.resolve();
     return new Promise((resolve, reject) => this.connectedWaiters.push({ resolve, reject }));
   }
 
   execute(code: string, options: ExecuteOptions = {}): KernelExecution {
-    const run = new CellRun(randomUUID(), { adopted: false, onInput: options.onInput });
+    const run = this.newRun(randomUUID(), false, options.onInput);
     this.runs.set(run.msgId, run);
     const generation = this.turns.generation;
     this.turns.enqueue(run, async () => {
-      if (this.disposed) return run.fail(new SessionDisposedError('The kernel session was closed.'));
+      if (this.link.phase === 'disposed') return run.fail(closedHere());
       if (this.turns.generation !== generation) return run.notRun();
       if (options.signal?.aborted) return run.finish('aborted');
       await this.whenConnected();
@@ -145,7 +144,7 @@ export class HubKernelSession implements KernelSession {
   }
 
   adopt(msgId: string, options: { signal?: AbortSignal } = {}): KernelExecution {
-    const run = this.runs.get(msgId) ?? new CellRun(msgId, { adopted: true, onInput: undefined });
+    const run = this.runs.get(msgId) ?? this.newRun(msgId, true, undefined);
     this.runs.set(msgId, run);
     options.signal?.addEventListener('abort', () => run.finish('aborted'), { once: true });
     void this.settleAdopted(run);
@@ -163,7 +162,7 @@ export class HubKernelSession implements KernelSession {
   async restart(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     this.endRuns(new KernelRestartedError('The kernel was restarted, so this cell stopped. Run it again.'));
-    const kernel = this.kernel;
+    const kernel = heldKernel(this.link);
     if (!kernel)
       throw new KernelDisconnectedError('Not connected to the kernel: reconnect first, then restart.');
     await untilAborted(kernel.restart(), signal);
@@ -178,100 +177,71 @@ export class HubKernelSession implements KernelSession {
   }
 
   async reconnect(signal?: AbortSignal): Promise<void> {
-    if (this.disposed) throw new SessionDisposedError('The kernel session was closed.');
-    this.fault = undefined;
-    this.terminal = undefined;
-    this.kernel?.dispose();
-    this.kernel = undefined;
-    this.connect();
+    if (this.link.phase === 'disposed') throw closedHere();
+    this.moveTo(this.open());
+    this.refreshState();
     await this.connected(signal);
   }
 
   /** Resolves when the websocket opens; rejects with the fault that stops it first, or when `signal` aborts. */
   connected(signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const stopFault = this.onFault((err) => {
-        cleanup();
-        reject(err);
-      });
-      const onAbort = () => {
-        cleanup();
-        reject(signal?.reason instanceof Error ? signal.reason : new Error('Cancelled.'));
-      };
-      const cleanup = () => {
-        stopFault();
-        signal?.removeEventListener('abort', onAbort);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.whenConnected().then(
-        () => {
-          cleanup();
-          resolve();
-        },
-        (err: unknown) => {
-          cleanup();
-          reject(err instanceof Error ? err : new Error(String(err)));
-        },
-      );
-    });
+    let stopFault: Unsubscribe = () => undefined;
+    const fault = new Promise<never>((_resolve, reject) => (stopFault = this.onFault(reject)));
+    return untilAborted(Promise.race([this.whenConnected(), fault]), signal).finally(() => stopFault());
   }
 
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    clearInterval(this.healthTimer);
-    this.endWaiters(new SessionDisposedError('The kernel session was closed.'));
+    if (this.link.phase === 'disposed') return;
+    this.health.dispose();
+    const error = closedHere();
+    this.moveTo({ phase: 'disposed', error });
+    this.rejectWaiters(error);
     this.endRuns(
       new SessionDisposedError('The kernel session was closed in this window; the kernel may still run.'),
     );
-    this.kernel?.dispose();
-    this.kernel = undefined;
     this.setState('disconnected');
   }
 
-  private connect(): void {
+  private newRun(msgId: string, adopted: boolean, onInput: ExecuteOptions['onInput']): CellRun {
+    return new CellRun(msgId, { adopted, onInput, timers: this.timers });
+  }
+
+  /** Moves to `next`, then closes a connection it no longer holds (whose 'disconnected' is then not a fault). */
+  private moveTo(next: Link): void {
+    const old = heldKernel(this.link);
+    this.link = next;
+    if (old !== heldKernel(next)) old?.dispose();
+  }
+
+  /** A new connection, wired to this session; the link to it is 'connecting'. */
+  private open(): Link {
+    const { server } = this.options;
     const kernel = (this.options.openConnection ?? openKernelConnection)({
-      server: this.options.server,
+      server,
       getToken: this.options.getToken,
       fetch: this.options.fetch,
       kernel: { id: this.kernelId, name: this.kernelName },
       clientId: this.clientId,
       username: this.options.username ?? '',
       ackNudge: this.options.ackNudge === false ? undefined : () => this.runs.size > 0,
-      // A refusal (a 403, a redirected upgrade) is only a hint: confirmFault asks the server what it means.
+      // A refusal (a 403, a redirected upgrade) is only a hint: the health watch asks the server what it means.
       hooks: {
-        onAuthRefused: () => void this.diagnose(() => refusalCause(this.options.server)),
-        onServerStopped: () => void this.diagnose(() => refusalCause(this.options.server)),
+        onAuthRefused: () => void this.health.check(() => refusalCause(server)),
+        onServerStopped: () => void this.health.check(() => refusalCause(server)),
       },
     });
-    this.kernel = kernel;
     kernel.anyMessage.connect((_sender, args) => {
       if (args.direction === 'recv') this.route(args.msg);
     });
     kernel.statusChanged.connect((_sender, status) => this.onKernelStatus(kernel, status));
     kernel.connectionStatusChanged.connect((_sender, status) => this.onConnectionStatus(kernel, status));
+    return { phase: 'connecting', kernel };
   }
 
   private send(run: CellRun, code: string): void {
-    const kernel = this.kernel;
+    const kernel = liveKernel(this.link);
     if (!kernel) return run.fail(new KernelDisconnectedError('Not connected to the kernel.'));
-    const msg = KernelMessage.createMessage<KernelMessage.IExecuteRequestMsg>({
-      msgType: 'execute_request',
-      channel: 'shell',
-      session: this.clientId,
-      username: this.options.username ?? '',
-      msgId: run.msgId,
-      content: {
-        code,
-        silent: false,
-        store_history: true,
-        user_expressions: {},
-        allow_stdin: run.acceptsInput,
-        // The session sends one cell at a time and the editor stops a batch at an error itself. With true, the
-        // kernel also aborts whatever reaches it just after an error: the next cell, sent on the error's reply.
-        stop_on_error: false,
-      },
-    });
+    const msg = executeRequest(run, code, { session: this.clientId, username: this.options.username ?? '' });
     try {
       // The future is only needed for the send; replies are routed by msg_id in `route`, which also sees the
       // replies a reconnect replays. Its `done` rejects when the connection clears its state: expected here.
@@ -283,33 +253,18 @@ export class HubKernelSession implements KernelSession {
   }
 
   private route(msg: KernelMessage.IMessage): void {
-    const parentId = (msg.parent_header as Partial<KernelMessage.IHeader>).msg_id;
     if (msg.channel === 'iopub') this.probe.notice();
+    const parentId = parentMsgId(msg);
     const run = parentId ? this.runs.get(parentId) : undefined;
     if (!run) return;
-    if (msg.channel === 'iopub') {
-      const type = msg.header.msg_type;
-      if (type === 'status') {
-        const state = (msg.content as { execution_state?: string }).execution_state;
-        if (state === 'idle') run.idle();
-      } else if (type === 'execute_input') {
-        run.started((msg.content as { execution_count?: number | null }).execution_count ?? null);
-      } else {
-        const output = toIopubOutput(type, msg.content);
-        if (output) run.output(output);
-      }
-    } else if (msg.channel === 'shell' && msg.header.msg_type === 'execute_reply') {
-      const content = msg.content as { status?: string; execution_count?: number | null };
-      run.replied(replyStatus(content.status), content.execution_count ?? null);
-    } else if (msg.channel === 'stdin' && msg.header.msg_type === 'input_request') {
-      this.answerInput(run, msg as KernelMessage.IInputRequestMsg);
-    }
+    const inputRequest = deliverToRun(run, msg);
+    if (inputRequest) this.answerInput(run, inputRequest);
     if (run.isFinished) this.runs.delete(run.msgId);
   }
 
   private answerInput(run: CellRun, msg: KernelMessage.IInputRequestMsg): void {
     const reply = (value: string) => {
-      this.kernel?.sendInputReply({ status: 'ok', value }, msg.header);
+      liveKernel(this.link)?.sendInputReply({ status: 'ok', value }, msg.header);
     };
     run.ask({ prompt: msg.content.prompt, password: msg.content.password }).then(reply, (err: unknown) => {
       // The user dismissed the prompt: the kernel still waits for an answer, so give an empty one and
@@ -334,7 +289,7 @@ export class HubKernelSession implements KernelSession {
       await this.whenConnected();
       // A kernel_info_request is answered only after the cell running now, and the server replays what it
       // buffered before anything else: if the adopted run has not finished by the reply, it finished earlier.
-      await this.kernel?.requestKernelInfo();
+      await liveKernel(this.link)?.requestKernelInfo();
       if (!run.isFinished && !run.hasActivity) run.finish('ok');
     } catch (err) {
       this.log.debug(`adopting ${run.msgId}: ${String(err)}`);
@@ -342,7 +297,7 @@ export class HubKernelSession implements KernelSession {
   }
 
   private onKernelStatus(kernel: KernelConnection, status: string): void {
-    if (kernel !== this.kernel) return;
+    if (kernel !== liveKernel(this.link)) return this.refreshState();
     if (status === 'restarting' || status === 'autorestarting') {
       this.endRuns(
         new KernelRestartedError(
@@ -351,53 +306,37 @@ export class HubKernelSession implements KernelSession {
         ),
       );
     } else if (status === 'dead') {
-      const error = new KernelDiedError(
-        'The kernel died and could not be restarted. Restart it or pick another.',
+      this.end(
+        new KernelDiedError('The kernel died and could not be restarted. Restart it or pick another.'),
+        {
+          keep: kernel,
+        },
       );
-      this.fault = 'lost';
-      this.endWaiters(error);
-      this.endRuns(error);
-      this.emitFault(error);
     }
     this.refreshState();
   }
 
   private onConnectionStatus(kernel: KernelConnection, status: string): void {
-    if (kernel !== this.kernel) return;
+    if (kernel !== liveKernel(this.link)) return this.refreshState();
     if (status === 'connected') {
       this.everConnected = true;
-      this.ready = false;
+      this.link = { phase: 'connecting', kernel };
       void this.probe.run(kernel, this.clientId, this.options.username ?? '').then((echoed) => {
-        if (kernel !== this.kernel || kernel.connectionStatus !== 'connected') return;
+        if (kernel !== liveKernel(this.link) || kernel.connectionStatus !== 'connected') return;
         if (!echoed) this.log.debug('no iopub echo on the new kernel websocket; using it anyway');
-        this.ready = true;
+        this.link = { phase: 'ready', kernel };
         for (const waiter of this.connectedWaiters.splice(0)) waiter.resolve();
       });
-    } else if (status === 'disconnected' && !this.disposed && !this.fault) {
+    } else if (status === 'connecting') {
+      this.link = { phase: 'connecting', kernel };
+    } else if (status === 'disconnected') {
       const error = new KernelDisconnectedError(
         'Lost the connection to the kernel and could not reconnect. The kernel may still be running: ' +
           'reconnect to see its outputs.',
       );
-      this.fault = 'lost';
-      this.endWaiters(error);
-      this.endRuns(error);
-      this.emitFault(error);
+      this.end(error, { keep: kernel });
     }
     this.refreshState();
-  }
-
-  /** A refusal was seen, or it is time for the periodic check: ask the server what holds, and act on it. */
-  private async diagnose(check: () => Promise<HealthVerdict>): Promise<void> {
-    if (this.checking || this.fault || this.disposed) return;
-    this.checking = true;
-    try {
-      const verdict = await check();
-      if (verdict && !this.fault && !this.disposed) this.stopFor(verdict.fault, verdict.error);
-    } catch (err) {
-      this.log.debug(`kernel health check: ${String(err)}`);
-    } finally {
-      this.checking = false;
-    }
   }
 
   /**
@@ -405,26 +344,31 @@ export class HubKernelSession implements KernelSession {
    * proxy would have the connection retry for minutes. Runs wait for `reconnect` after an auth failure; for
    * a stopped server or a vanished kernel they fail now, because their kernel is gone.
    */
-  private stopFor(fault: Exclude<Fault, undefined>, error: Error): void {
-    this.fault = fault;
+  private stopFor({ fault, error }: NonNullable<HealthVerdict>): void {
     this.log.info(`closing the kernel connection: ${error.message}`);
-    this.kernel?.dispose();
-    this.kernel = undefined;
-    if (fault !== 'auth') {
-      const ended =
-        fault === 'stopped'
-          ? new KernelDisconnectedError(`Your server stopped, so the kernel is gone. ${error.message}`)
-          : error;
-      this.endWaiters(ended);
-      this.endRuns(ended);
+    if (fault === 'auth') {
+      this.moveTo({ phase: 'paused', error });
+      this.setState('disconnected');
+      this.emitFault(error);
+      return;
     }
-    this.setState('disconnected');
-    this.emitFault(error);
+    const ended =
+      fault === 'stopped'
+        ? new KernelDisconnectedError(`Your server stopped, so the kernel is gone. ${error.message}`)
+        : error;
+    this.end(ended, { keep: undefined, reported: error });
   }
 
-  /** No connection will come: cells waiting for one fail with `error`, and so do later ones. */
-  private endWaiters(error: Error): void {
-    this.terminal = error;
+  /** No connection will come: waiting and sent cells fail with `error`, and so do later ones. */
+  private end(error: Error, how: { keep: KernelConnection | undefined; reported?: Error }): void {
+    this.moveTo({ phase: 'ended', error, kernel: how.keep });
+    this.rejectWaiters(error);
+    this.endRuns(error);
+    this.setState('disconnected');
+    this.emitFault(how.reported ?? error);
+  }
+
+  private rejectWaiters(error: Error): void {
     for (const waiter of this.connectedWaiters.splice(0)) waiter.reject(error);
   }
 
@@ -442,12 +386,8 @@ export class HubKernelSession implements KernelSession {
   }
 
   private refreshState(): void {
-    this.setState(this.computeState());
-  }
-
-  private computeState(): KernelState {
-    if (this.disposed || this.fault || !this.kernel) return 'disconnected';
-    return kernelState(this.kernel, this.everConnected);
+    const kernel = liveKernel(this.link);
+    this.setState(kernel ? kernelState(kernel, this.everConnected) : 'disconnected');
   }
 
   private setState(state: KernelState): void {
@@ -455,18 +395,4 @@ export class HubKernelSession implements KernelSession {
     this.current = state;
     for (const listener of [...this.stateListeners]) listener(state);
   }
-}
-
-function replyStatus(status: string | undefined): 'ok' | 'error' | 'aborted' {
-  return status === 'ok' ? 'ok' : status === 'aborted' ? 'aborted' : 'error';
-}
-
-/** `work`, or its signal's abort reason if that comes first. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { signInWithBrowser, startLoopbackReceiver } from '../../core/auth';
+import {
+  signInWithBrowser,
+  startLoopbackReceiver,
+  type CallbackReceiver,
+  type LoopbackReceiverOptions,
+} from '../../core/auth';
 import { createHubTransport } from '../../core/hub';
+import { realTimers, type Timers } from '../../core/timers';
 
 /**
  * The core pieces the sign-in adapters call, injected so unit tests drive the adapters with fakes and no
@@ -9,7 +15,7 @@ import { createHubTransport } from '../../core/hub';
 export interface AuthDeps {
   signIn: typeof signInWithBrowser;
   createTransport: typeof createHubTransport;
-  startLoopback: typeof startLoopbackReceiver;
+  startLoopback: (options?: LoopbackReceiverOptions) => Promise<CallbackReceiver>;
   /** A new session id. */
   randomId: () => string;
   now: () => Date;
@@ -18,6 +24,8 @@ export interface AuthDeps {
    * back, so the offer only appears when the browser has not returned quickly; most sign-ins never show it.
    */
   codeOfferDelayMs: number;
+  /** The clock of that wait. */
+  timers: Timers;
 }
 
 /** The real core, for activate(). */
@@ -28,4 +36,5 @@ export const defaultAuthDeps: AuthDeps = {
   randomId: randomUUID,
   now: () => new Date(),
   codeOfferDelayMs: 10_000,
+  timers: realTimers,
 };

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { BrowserSignInOptions, CallbackReceiver, TokenGrant } from '../../core/auth';
 import type { Logger } from '../../core/logger';
+import { pause, type Timers } from '../../core/timers';
 import type { AuthDeps } from './authDeps';
 import { hostOf } from './authSession';
 import { toAbortSignal, toCancellationToken } from '../app/cancellation';
@@ -51,7 +52,12 @@ export async function runBrowserSignIn(ctx: BrowserSignInContext, hubUrl: string
       };
       if (mode === 'auto' || mode === 'paste') {
         const immediate = mode === 'paste';
-        options.promptForCode = codePrompt(host, immediate, immediate ? 0 : ctx.deps.codeOfferDelayMs);
+        options.promptForCode = codePrompt(
+          host,
+          immediate,
+          immediate ? 0 : ctx.deps.codeOfferDelayMs,
+          ctx.deps.timers,
+        );
       }
       return ctx.deps.signIn(options);
     },
@@ -88,9 +94,10 @@ function codePrompt(
   host: string,
   immediate: boolean,
   delayMs: number,
+  timers: Timers,
 ): (signal: AbortSignal) => Promise<string | undefined> {
   return async (signal) => {
-    if (delayMs > 0 && !(await pause(delayMs, signal))) return undefined;
+    if (delayMs > 0 && !(await pause(delayMs, signal, timers))) return undefined;
     for (let first = true; !signal.aborted; first = false) {
       if (!(immediate && first)) {
         const pick = await vscode.window.showInformationMessage(
@@ -132,19 +139,3 @@ function openExactly(url: string): Thenable<boolean> {
  * "no browser" and the user starts a fresh one). Bounded by the sign-ins started, a few per session.
  */
 const opened = new Set<string>();
-
-/** Waits `ms`; false when the sign-in ended first. */
-function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CALLBACK_PATH, PENDING_SIGN_IN_TTL_MS, SignInError, type CallbackReceiver } from '../../core/auth';
 import type { Logger } from '../../core/logger';
+import { realTimers, type TimerHandle, type Timers } from '../../core/timers';
 
 /** A CallbackReceiver fed by the extension's URI handler. */
 export interface UriCallbackReceiver extends CallbackReceiver {
@@ -21,6 +22,7 @@ export class UriCallbackRouter implements vscode.UriHandler, vscode.Disposable {
     private readonly extensionId: string,
     private readonly log: Logger,
     private readonly ttlMs = PENDING_SIGN_IN_TTL_MS,
+    private readonly timers: Timers = realTimers,
   ) {}
 
   /** Registers this router with VS Code. If that fails, createReceiver() throws and sign-in can fall back. */
@@ -64,7 +66,7 @@ export class UriCallbackRouter implements vscode.UriHandler, vscode.Disposable {
     this.log.debug(
       `sign-in callback URI: ${external.toString(true)} (path ${external.path}, query ${external.query})`,
     );
-    const receiver = new PendingCallback(external.toString(true), this.ttlMs, () =>
+    const receiver = new PendingCallback(external.toString(true), this.ttlMs, this.timers, () =>
       this.pending.delete(receiver),
     );
     this.pending.add(receiver);
@@ -94,19 +96,19 @@ class PendingCallback implements UriCallbackReceiver {
   state: string | undefined;
   private outcome: Outcome | undefined;
   private waiter: ((outcome: Outcome) => void) | undefined;
-  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly timer: TimerHandle;
 
   constructor(
     readonly redirectUri: string,
     ttlMs: number,
+    timers: Timers,
     private readonly onDone: () => void,
   ) {
-    this.timer = setTimeout(
+    // Timers never keep the extension host alive: a sign-in nobody waits for does not either.
+    this.timer = timers.setTimeout(
       () => this.settle({ error: new SignInError('timeout', timeoutMessage(ttlMs)) }),
       ttlMs,
     );
-    // A sign-in nobody waits for must not keep the extension host (or a test run) alive.
-    this.timer.unref?.();
   }
 
   expectState(state: string): void {
@@ -139,7 +141,7 @@ class PendingCallback implements UriCallbackReceiver {
   private settle(outcome: Outcome): void {
     if (this.outcome) return;
     this.outcome = outcome;
-    clearTimeout(this.timer);
+    this.timer.cancel();
     this.onDone();
     this.waiter?.(outcome);
   }

@@ -11,6 +11,7 @@ import { UriCallbackRouter } from '../../../src/vscode/auth/uriCallbacks';
 import { HubAccounts } from '../../../src/vscode/hub/hubAccounts';
 import { EXAMPLE_HUB } from '../../support/hubUrls';
 import { fakeTransport, type HubAnswer, type HubCall } from './fakeTransport';
+import { FakeTimers } from './fakeTimers';
 
 export { fake };
 
@@ -97,6 +98,7 @@ export function makeProvider(setup: ProviderSetup = {}) {
       randomId: () => `id-${++ids}`,
       now: () => new Date('2026-06-01T12:00:00.000Z'),
       codeOfferDelayMs: 0,
+      timers: new FakeTimers(),
       startLoopback: () => Promise.reject(new Error('no loopback in this test')),
       ...setup.deps,
     },

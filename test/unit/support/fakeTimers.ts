@@ -1,5 +1,5 @@
 // A clock that moves only when a test says so, for the kernel layer's Timers: no unit test waits on real time.
-import type { TimerHandle, Timers } from '../../../src/core/kernels/timers';
+import type { TimerHandle, Timers } from '../../../src/core/timers';
 
 interface Pending {
   due: number;

@@ -2,7 +2,8 @@
 // contributed, with the category and a title. The auth commands go through VS Code's authentication API.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { beforeEach, test } from 'node:test';
+import * as net from 'node:net';
+import { beforeEach, test, type TestContext } from 'node:test';
 // The fake must be in place before the adapter module loads `vscode`.
 import { fake } from '../../support/useFakeVscode';
 import { createFakeContext } from '../../support/fakeVscode';
@@ -13,6 +14,7 @@ import { ContextValues, ViewIds } from '../../../src/vscode/trees/treeNodes';
 import { json, startStub } from '../../support/httpStub';
 import { EXAMPLE_HUB, hubUrl } from '../../support/hubUrls';
 import { until } from '../support/authFixture';
+import { settle } from '../support/waits';
 
 interface Manifest {
   activationEvents: string[];
@@ -197,19 +199,20 @@ test('menus name contributed commands, existing views, and context values the tr
   dispose();
 });
 
-test('activate registers the hubnb file system and talks to no hub until a view asks for its items', async () => {
+test('activate registers the hubnb file system and talks to no hub until a view asks for its items', async (t) => {
   const stub = await startStub((_req, res) => json(res, 424, { message: 'server not running' }));
   const { context, dispose } = activateWithFake();
   try {
     assert.ok(manifest.activationEvents.includes('onFileSystem:hubnb'));
     assert.deepEqual(fake.files.providers.get('hubnb')?.options, { isCaseSensitive: true });
+    // A request dials its socket as it starts: counting dials needs no wait for one to reach the stub.
+    const dials = countDials(t);
     await seedSessions(context, ['alice'], hubUrl(stub.url));
-    // Real sockets: a request would take a few ms to reach the stub, so this one waits on the clock.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(stub.seen.length, 0, 'nothing was fetched at activation or sign-in');
+    await settle(20);
+    assert.equal(dials.count, 0, 'nothing was fetched at activation or sign-in');
     const tree = fake.treeProviders.get(ViewIds.myNotebooks) as { getChildren(): Promise<unknown[]> };
     assert.deepEqual(await tree.getChildren(), []);
-    assert.ok(stub.seen.length > 0, 'the view fetched when asked');
+    assert.ok(dials.count > 0 && stub.seen.length > 0, 'the view fetched when asked, and the count saw it');
     assert.equal(fake.views.contextKeys.get('hubNotebooks.myNotebooks.state'), 'serverStopped');
   } finally {
     dispose();
@@ -322,3 +325,19 @@ test('Sign Out picks among several accounts, confirms in a modal, then signs out
   assert.deepEqual(await provider.getSessions(undefined), []);
   dispose();
 });
+
+/** Counts the TCP connections this process opens until the test ends. */
+function countDials(t: TestContext): { count: number } {
+  const dials = { count: 0 };
+  const proto = net.Socket.prototype as unknown as { connect: (...args: unknown[]) => net.Socket };
+  const original = Object.getOwnPropertyDescriptor(proto, 'connect');
+  const connect = original?.value as (...args: unknown[]) => net.Socket;
+  proto.connect = function (this: net.Socket, ...args: unknown[]) {
+    dials.count++;
+    return connect.apply(this, args);
+  };
+  t.after(() => {
+    if (original) Object.defineProperty(proto, 'connect', original);
+  });
+  return dials;
+}

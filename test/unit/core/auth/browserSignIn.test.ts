@@ -11,6 +11,7 @@ import {
 } from '../../../../src/core/auth';
 import { createHubTransport } from '../../../../src/core/hub';
 import { json, startStub } from '../../../support/httpStub';
+import { FakeTimers } from '../../support/fakeTimers';
 
 const GRANT = {
   token: 'minted-token',
@@ -103,15 +104,22 @@ test('a dismissed prompt leaves the receiver in charge', async (t) => {
   const stub = await brokerStub((body) => (body.code === 'via-receiver' ? [200, GRANT] : [400, {}]));
   t.after(() => stub.close());
   const receiver = scriptedReceiver();
+  let deliverLater: () => void = () => undefined;
   const grant = await signInVia(
     stub.url,
     receiver,
     (url) => {
       const state = new URL(url).searchParams.get('state') ?? '';
-      setTimeout(() => receiver.deliver(new URLSearchParams({ code: 'via-receiver', state })), 20);
+      deliverLater = () => receiver.deliver(new URLSearchParams({ code: 'via-receiver', state }));
       return Promise.resolve(true);
     },
-    { promptForCode: () => Promise.resolve(undefined) },
+    {
+      // The prompt is dismissed first; the browser's callback comes after.
+      promptForCode: () => {
+        setImmediate(deliverLater);
+        return Promise.resolve(undefined);
+      },
+    },
   );
   assert.equal(grant.token, 'minted-token');
 });
@@ -188,18 +196,22 @@ test('the loopback receiver takes one callback on its path, ignores others, then
   assert.match(await page.text(), /return to VS Code/);
   const params = await waiting;
   assert.equal(params.get('code'), 'abc');
-  await new Promise((r) => setTimeout(r, 50));
+  await receiver.closed;
   await assert.rejects(fetch(receiver.redirectUri), 'the listener has closed');
 });
 
 test('the loopback receiver times out, and closes on abort', async () => {
-  const slow = await startLoopbackReceiver({ timeoutMs: 50 });
-  await assert.rejects(slow.wait(), (e) => e instanceof SignInError && e.kind === 'timeout');
+  const timers = new FakeTimers();
+  const slow = await startLoopbackReceiver({ timeoutMs: 300_000, timers });
+  const slowWait = slow.wait();
+  timers.tick(300_000);
+  await assert.rejects(slowWait, (e) => e instanceof SignInError && e.kind === 'timeout');
+  await slow.closed;
   const aborted = await startLoopbackReceiver({ timeoutMs: 5_000 });
   const controller = new AbortController();
   const waiting = aborted.wait(controller.signal);
   controller.abort();
   await assert.rejects(waiting, (e) => e instanceof SignInError && e.kind === 'cancelled');
-  await new Promise((r) => setTimeout(r, 50));
+  await aborted.closed;
   await assert.rejects(fetch(aborted.redirectUri));
 });

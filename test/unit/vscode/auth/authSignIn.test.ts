@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { HUB, fake, fakeHub, makeProvider, storedIn, until } from '../../support/authFixture';
 import { Uri } from '../../../support/fakeVscode';
+import { FakeTimers } from '../../support/fakeTimers';
+import { settle } from '../../support/waits';
 import { SignInError, type BrowserSignInOptions, type CallbackReceiver } from '../../../../src/core/auth';
 
 beforeEach(() => fake.reset());
@@ -314,30 +316,36 @@ test('the failure buttons lead to the API-token sign-in and to the log', async (
 
 test('auto waits before offering "Enter Code…", so a sign-in that returns quickly never shows it', async () => {
   fake.setSetting('hubNotebooks.hubs', [HUB]);
+  const offers = () => fake.messages.filter((m) => m.items.includes('Enter Code…')).length;
+  const timers = new FakeTimers();
   const quick = recordingSignIn(async (options) => {
     const controller = new AbortController();
     void options.promptForCode?.(controller.signal);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await settle();
+    timers.tick(59);
     controller.abort(); // the core ends the prompt's signal when the callback arrives
     return grant;
   });
-  const w = makeProvider({ deps: { signIn: quick.signIn, codeOfferDelayMs: 60 } });
+  const w = makeProvider({ deps: { signIn: quick.signIn, codeOfferDelayMs: 60, timers } });
   await w.provider.createSession([]);
-  await new Promise((resolve) => setTimeout(resolve, 120));
-  assert.equal(fake.messages.filter((m) => m.items.includes('Enter Code…')).length, 0);
+  timers.tick(1000);
+  await settle();
+  assert.equal(offers(), 0);
   w.dispose();
 
   const slow = recordingSignIn(async (options) => {
     await options.promptForCode?.(new AbortController().signal);
     return grant;
   });
-  const v = makeProvider({ deps: { signIn: slow.signIn, codeOfferDelayMs: 60 } });
-  await v.provider.createSession([]);
-  assert.equal(
-    fake.messages.filter((m) => m.items.includes('Enter Code…')).length,
-    1,
-    'offered once it waited',
-  );
+  const v = makeProvider({ deps: { signIn: slow.signIn, codeOfferDelayMs: 60, timers } });
+  const signingIn = v.provider.createSession([]);
+  await settle();
+  timers.tick(59);
+  await settle();
+  assert.equal(offers(), 0, 'not before the delay');
+  timers.tick(1);
+  await signingIn;
+  assert.equal(offers(), 1, 'offered once it waited');
   v.dispose();
 });
 

@@ -6,14 +6,16 @@ import { EXTENSION_ID, fake, recordingLogger } from '../../support/authFixture';
 import { Uri } from '../../../support/fakeVscode';
 import { SignInError } from '../../../../src/core/auth';
 import { UriCallbackRouter } from '../../../../src/vscode/auth/uriCallbacks';
+import { FakeTimers } from '../../support/fakeTimers';
 
 beforeEach(() => fake.reset());
 
 function makeRouter(ttlMs?: number) {
   const log = recordingLogger();
-  const router = new UriCallbackRouter(EXTENSION_ID, log.logger, ttlMs);
+  const timers = new FakeTimers();
+  const router = new UriCallbackRouter(EXTENSION_ID, log.logger, ttlMs, timers);
   const registration = router.register();
-  return { router, registration, lines: log.lines };
+  return { router, registration, lines: log.lines, timers };
 }
 
 const callback = (query: string) => Uri.parse(`vscode://${EXTENSION_ID}/auth-callback?${query}`) as never;
@@ -98,12 +100,13 @@ test('late callbacks and other paths are ignored', () => {
 });
 
 test('a pending sign-in times out, and an abort cancels it', async () => {
-  const { router } = makeRouter(20);
+  const { router, timers } = makeRouter(20_000);
   const slow = await router.createReceiver();
-  // The receiver's own timer does not hold the event loop open (by design), so this test does.
-  const keepAlive = setTimeout(() => undefined, 5000);
-  await assert.rejects(slow.wait(), (err: unknown) => err instanceof SignInError && err.kind === 'timeout');
-  clearTimeout(keepAlive);
+  const timingOut = slow.wait();
+  timers.tick(19_999);
+  assert.equal(router.pendingCount, 1, 'still waiting just before the limit');
+  timers.tick(1);
+  await assert.rejects(timingOut, (err: unknown) => err instanceof SignInError && err.kind === 'timeout');
   assert.equal(router.pendingCount, 0);
 
   const { router: other } = makeRouter();
