@@ -3,7 +3,9 @@
 // packaged extension (dist/hub-notebooks.vsix, `npm run package`). Each reload starts a new extension host, so
 // each run activates afresh. Beside VS Code's figure, the extension's own marks from its log: when VS Code had
 // built its API object, how long the bundle's modules took to evaluate, and activate() itself.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { extensionLogText, startCodeServer } from '../test/e2e/harness/codeServer';
 import { openWorkbench, runCommand } from '../test/e2e/harness/workbench';
@@ -30,9 +32,13 @@ function loggedMarks(userDataDir: string): ActivationRun[] {
   }));
 }
 
-export async function benchActivation(log: (line: string) => void = console.log): Promise<ActivationRun[]> {
-  if (!fs.existsSync(VSIX)) throw new Error(`no ${VSIX}: run npm run package first`);
-  const cs = await startCodeServer({ vsix: VSIX });
+/** VS Code's activation figures over RUNS window loads of one code-server with `vsix` installed. */
+async function measure(
+  vsix: string,
+  withMarks: boolean,
+  log: (line: string) => void,
+): Promise<ActivationRun[]> {
+  const cs = await startCodeServer({ vsix });
   const wb = await openWorkbench(cs);
   const runs: ActivationRun[] = [];
   try {
@@ -51,10 +57,12 @@ export async function benchActivation(log: (line: string) => void = console.log)
       const text = await time.innerText();
       const ms = /Activation: (\d+)ms/.exec(text)?.[1];
       if (ms === undefined) throw new Error(`no activation time in "${text}"`);
-      const marks = loggedMarks(cs.userDataDir).at(-1);
+      const marks = withMarks
+        ? loggedMarks(cs.userDataDir).at(-1)
+        : { vscodeMs: NaN, apiMs: NaN, evaluatedMs: NaN, activateMs: NaN };
       if (!marks) throw new Error('the extension logged no activation marks');
       runs.push({ ...marks, vscodeMs: Number(ms) });
-      log(`activation ${i + 1}/${RUNS}: ${ms} ms (${text.trim()})`);
+      log(`activation ${withMarks ? '' : '(floor) '}${i + 1}/${RUNS}: ${ms} ms`);
     }
   } finally {
     await wb.close();
@@ -63,12 +71,45 @@ export async function benchActivation(log: (line: string) => void = console.log)
   return runs;
 }
 
+/**
+ * The floor: our VSIX with the same manifest (activation events, contributions) but a bundle whose activate()
+ * does nothing, so what VS Code spends on any extension like ours is measured beside our own figure.
+ */
+function floorVsix(): string {
+  const out = path.join(os.tmpdir(), 'hub-notebooks-floor.vsix');
+  const script = [
+    'import sys, zipfile',
+    'src, dst = zipfile.ZipFile(sys.argv[1]), zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_DEFLATED)',
+    'for i in src.infolist():',
+    '    data = src.read(i.filename)',
+    '    if i.filename == "extension/dist/extension.js":',
+    "        data = b\"'use strict';require('vscode');exports.activate=function(){};exports.deactivate=function(){};\"",
+    '    dst.writestr(i, data)',
+    'dst.close()',
+  ].join('\n');
+  const made = spawnSync('python3', ['-c', script, VSIX, out], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`could not make the floor VSIX: ${made.stderr}`);
+  return out;
+}
+
+export interface ActivationBench {
+  runs: ActivationRun[];
+  floor: ActivationRun[];
+}
+
+export async function benchActivation(log: (line: string) => void = console.log): Promise<ActivationBench> {
+  if (!fs.existsSync(VSIX)) throw new Error(`no ${VSIX}: run npm run package first`);
+  const runs = await measure(VSIX, true, log);
+  const floor = await measure(floorVsix(), false, log);
+  return { runs, floor };
+}
+
 /** Bytes of the bundle that activation reads: dist/extension.js (the rest loads on first use). */
 export function activationBundleKb(): number {
   return fs.statSync(path.resolve(__dirname, '..', 'dist', 'extension.js')).size / 1024;
 }
 
-export function printActivation(runs: readonly ActivationRun[]): void {
+export function printActivation({ runs, floor }: ActivationBench): void {
   const col = (pick: (r: ActivationRun) => number) => {
     const values = runs.map(pick);
     return `${median(values).toFixed(1)} | ${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`;
@@ -81,6 +122,14 @@ export function printActivation(runs: readonly ActivationRun[]): void {
   console.log(`| mark: bundle start → vscode API object built | ${col((r) => r.apiMs)} |`);
   console.log(`| mark: the bundle's modules evaluated | ${col((r) => r.evaluatedMs)} |`);
   console.log(`| mark: activate() | ${col((r) => r.activateMs)} |`);
+  const floorMs = floor.map((r) => r.vscodeMs);
+  console.log(
+    `| floor: the same manifest, an empty activate() | ${median(floorMs).toFixed(1)} | ` +
+      `${Math.min(...floorMs).toFixed(1)}–${Math.max(...floorMs).toFixed(1)} |`,
+  );
+  console.log(
+    `\nVS Code's figure ÷ floor: ${(median(runs.map((r) => r.vscodeMs)) / median(floorMs)).toFixed(2)}×`,
+  );
   console.log(`\nBundle read at activation: dist/extension.js, ${activationBundleKb().toFixed(0)} KB`);
 }
 
