@@ -56,11 +56,33 @@ const wsApart = {
   },
 };
 
+/**
+ * The activation bundle (dist/extension.js) holds only the shell: the registrations VS Code needs from
+ * activation on (src/vscode/shell/). The rest of the extension, hubNotebooks.ts and all it imports, ships as
+ * dist/main.js, which the shell's `import('./hubNotebooks')` loads on first use. The shell and the rest share
+ * no class that anything checks with `instanceof`: the core's errors live only in dist/main.js.
+ */
+const restApart = {
+  name: 'rest-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/hubNotebooks$/ }, (args) =>
+      args.importer.endsWith('src/vscode/extension.ts') ? { path: './main.js', external: true } : undefined,
+    );
+  },
+};
+
 await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: ['src/vscode/extension.ts'],
     outfile: 'dist/extension.js',
+    external: ['vscode'],
+    plugins: [restApart],
+  }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['src/vscode/hubNotebooks.ts'],
+    outfile: 'dist/main.js',
     external: ['vscode'],
     plugins: [axiosApart, jupyterlabApart, wsApart],
   }),
@@ -87,5 +109,5 @@ await Promise.all([
   }),
 ]);
 console.log(
-  `built dist/extension.js, dist/axios.js, dist/ws.js, dist/jupyterlab.js and dist/service.js${production ? ' (production)' : ''}`,
+  `built dist/extension.js, dist/main.js, dist/axios.js, dist/ws.js, dist/jupyterlab.js and dist/service.js${production ? ' (production)' : ''}`,
 );

@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import { signIn, signInWithToken, signOut } from './auth/authCommands';
 import type { HubAuthProvider } from './auth/authProvider';
 import { CommandIds, type CommandId } from './commands/commandIds';
@@ -43,16 +42,13 @@ export function createCommands(ctx: CommandContext): Record<CommandId, Handler> 
   };
 }
 
-/**
- * Registers every command of the table, each wrapped so that failures are reported one way
- * (commandFailures.ts), and returns one disposable for all of them.
- */
-export function registerCommands(
+/** Every command of the table, each wrapped so that failures are reported one way (commandFailures.ts). */
+export function wrapCommands(
   table: Record<CommandId, Handler>,
   failures: CommandFailureDeps,
-): vscode.Disposable {
-  const disposables = (Object.entries(table) as [CommandId, Handler][]).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, reportingFailures(id, handler, failures)),
+): Record<CommandId, Handler> {
+  const entries = (Object.entries(table) as [CommandId, Handler][]).map(
+    ([id, handler]) => [id, reportingFailures(id, handler, failures)] as const,
   );
-  return vscode.Disposable.from(...disposables);
+  return Object.fromEntries(entries) as Record<CommandId, Handler>;
 }

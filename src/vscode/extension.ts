@@ -6,11 +6,12 @@ import * as vscode from 'vscode';
 import { messageOf } from '../core/errors';
 import { DisposableStore } from './app/lifecycle';
 import { ExtensionLog } from './app/log';
-import { HubNotebooks } from './hubNotebooks';
+import { ExtensionShell } from './shell/extensionShell';
 
 /**
- * Builds the extension object, which registers everything it owns, and logs what activation cost. It does
- * nothing else, so activation stays fast; heavy modules load on first use.
+ * The activation bundle's entry. It builds the shell, which registers what VS Code needs from activation on,
+ * and logs what activation cost. The rest of the extension (hubNotebooks.ts, built as dist/main.js) loads on
+ * first use, or right after activation when a session is stored.
  */
 export function activate(context: vscode.ExtensionContext): void {
   const activateStarted = performance.now();
@@ -19,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // The log goes first into the store, so it is disposed last and what disposing the rest logs is kept.
   const log = store._register(new ExtensionLog());
   try {
-    store._register(new HubNotebooks(context, log));
+    const shell = store._register(new ExtensionShell(context, log, () => import('./hubNotebooks')));
     const api = VSCODE_API_READY - BUNDLE_EVALUATION_STARTED;
     const evaluated = BUNDLE_EVALUATED - VSCODE_API_READY;
     const activated = performance.now() - activateStarted;
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
         `Hub Notebooks ${versionOf(context)} activated: vscode API ${api.toFixed(1)} ms, modules evaluated ` +
           `in ${evaluated.toFixed(1)} ms, activate() took ${activated.toFixed(1)} ms`,
       );
+    shell.startup();
   } catch (err) {
     const message = messageOf(err);
     log.for('extension').error(`Activation failed: ${message}`);

@@ -5,10 +5,9 @@ import type { ExtensionLog } from './app/log';
 import { Settings } from './app/settings';
 import { AccountStatus } from './auth/accountStatus';
 import { HubAuthProvider } from './auth/authProvider';
-import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './auth/authSession';
 import { UriCallbackRouter } from './auth/uriCallbacks';
-import { createCommands, registerCommands } from './commandTable';
-import { HubnbFileSystemProvider, registerHubnbFileSystem } from './files/hubnbFileSystem';
+import { createCommands, wrapCommands } from './commandTable';
+import { HubnbFileSystemProvider } from './files/hubnbFileSystem';
 import { ReadOnlyNotice } from './files/readOnlyNotice';
 import { RemoteChangeWatcher } from './files/remoteChanges';
 import { saveCopyToMyNotebooks } from './files/saveCopy';
@@ -18,12 +17,14 @@ import { ServerStates } from './hub/serverStates';
 import { JupyterBridge } from './jupyter/jupyterBridge';
 import { HubKernelControllers } from './kernels/kernelControllers';
 import { KernelStatusBar } from './kernels/kernelStatusBar';
+import type { ShellPorts } from './shell/extensionShell';
 import { NotebookTrees } from './trees/notebookTrees';
 
 /**
  * The extension, as one object (like rust-analyzer's `Ctx`): it builds the core, wraps it in adapters,
- * registers them with VS Code, and owns them all, so disposing it undoes activation. Nothing here talks to a
- * hub: clients are built on first use, and each tree fetches when its view first asks for children.
+ * attaches them to the registrations the activation bundle made (shell/extensionShell.ts), and owns them all,
+ * so disposing it undoes loading. Nothing here talks to a hub: clients are built on first use, and each tree
+ * fetches when its view first asks for children.
  */
 export class HubNotebooks extends DisposableStore {
   readonly settings: Settings;
@@ -38,6 +39,7 @@ export class HubNotebooks extends DisposableStore {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: ExtensionLog,
+    private readonly ports: ShellPorts,
   ) {
     super();
     this.settings = this._register(new Settings(log.for('settings')));
@@ -63,7 +65,7 @@ export class HubNotebooks extends DisposableStore {
         logger: log.for('files'),
       }),
     );
-    this._register(registerHubnbFileSystem(this.files));
+    this._register(ports.fileSystem(this.files));
     this._register(new ReadOnlyNotice());
     this.trees = this._register(
       new NotebookTrees({
@@ -71,6 +73,7 @@ export class HubNotebooks extends DisposableStore {
         servers: this.serverStates,
         fileChanges: this.files.onDidChangeFile,
         log: log.for('trees'),
+        attach: ports.treeData,
       }),
     );
     this.registerCommands();
@@ -80,7 +83,7 @@ export class HubNotebooks extends DisposableStore {
   private signIn(): HubAuthProvider {
     const authLog = this.log.for('auth');
     const callbacks = this._register(new UriCallbackRouter(this.context.extension.id, authLog));
-    this._register(callbacks.register());
+    this._register(callbacks.register(this.ports.uriHandler));
     const auth = this._register(
       new HubAuthProvider({
         secrets: this.context.secrets,
@@ -90,12 +93,8 @@ export class HubNotebooks extends DisposableStore {
         showLog: () => this.log.show(),
       }),
     );
-    this._register(
-      vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, auth, {
-        supportsMultipleAccounts: true,
-      }),
-    );
-    this._register(new AccountStatus(auth, authLog));
+    this._register(this.ports.authentication(auth));
+    this._register(new AccountStatus(auth, authLog, this.ports.accountItem));
     void warnIfNoKeyring(
       {
         platform: process.platform,
@@ -150,6 +149,6 @@ export class HubNotebooks extends DisposableStore {
       serverStates: this.serverStates,
       kernels: this.kernels,
     });
-    this._register(registerCommands(table, failures));
+    this._register(this.ports.commands(wrapCommands(table, failures)));
   }
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazySchema';
 import { checkHubUrl, type HubUrl } from './hubUrl';
+import { SESSIONS_SECRET_KEY } from './sessionKey';
 
 /** The slice of VS Code's SecretStorage the session store needs; tests pass an in-memory map. */
 export interface SecretStore {
@@ -66,8 +67,7 @@ function unreadableEntry(
   return revocable.success ? { reason, revocable: revocable.data } : { reason };
 }
 
-/** The one SecretStorage key all sessions live under, so `secrets.onDidChange` has one key to watch. */
-export const SESSIONS_SECRET_KEY = 'hubNotebooks.sessions';
+export { SESSIONS_SECRET_KEY };
 
 /**
  * Reads and writes the signed-in sessions. Writes re-read first, so two windows adding sessions at about the

@@ -5,27 +5,24 @@ import type { HubAuthProvider } from './authProvider';
 import { accountLabel } from './authSession';
 import { CommandIds } from '../commands/commandIds';
 import { DisposableStore } from '../app/lifecycle';
+import { SIGNED_IN_CONTEXT_KEY, showSignedOut } from './accountItem';
 
-/** The context key `when` clauses use (viewsWelcome, menus) to tell signed-in from signed-out. */
-export const SIGNED_IN_CONTEXT_KEY = 'hubNotebooks.signedIn';
+export { SIGNED_IN_CONTEXT_KEY };
 
 /**
  * The status bar entry for the signed-in account: `$(account) alice @ host`, which signs out when clicked, or
- * `$(sign-in) Hub Notebooks: Sign In`. It also keeps the `hubNotebooks.signedIn` context key current.
+ * `$(sign-in) Hub Notebooks: Sign In`. It also keeps the `hubNotebooks.signedIn` context key current. The item
+ * is the activation bundle's (accountItem.ts), which owns it.
  */
 export class AccountStatus extends DisposableStore {
-  private readonly item: vscode.StatusBarItem;
   private generation = 0;
 
   constructor(
     private readonly provider: HubAuthProvider,
     private readonly logger: Logger,
+    private readonly item: vscode.StatusBarItem,
   ) {
     super();
-    this.item = this._register(
-      vscode.window.createStatusBarItem('hubNotebooks.account', vscode.StatusBarAlignment.Left, 0),
-    );
-    this.item.name = 'Hub Notebooks Account';
     this._register(provider.onDidChangeSessions(() => void this.update()));
     void this.update();
   }
@@ -46,12 +43,10 @@ export class AccountStatus extends DisposableStore {
       this.item.text = `$(account) ${accountLabel(newest)}${others.length > 0 ? ` +${others.length}` : ''}`;
       this.item.tooltip = `Hub Notebooks: signed in as ${sessions.map((s) => `${s.user} on ${s.hubUrl}`).join(', ')}. Click to sign out.`;
       this.item.command = CommandIds.signOut;
+      this.item.show();
     } else {
-      this.item.text = '$(sign-in) Hub Notebooks: Sign In';
-      this.item.tooltip = 'Sign in to your JupyterHub';
-      this.item.command = CommandIds.signIn;
+      showSignedOut(this.item);
     }
-    this.item.show();
     await vscode.commands.executeCommand('setContext', SIGNED_IN_CONTEXT_KEY, newest !== undefined);
   }
 }

@@ -1,11 +1,7 @@
 import type * as vscode from 'vscode';
 import { checkHubUrl, type HubUrl, type StoredSession } from '../../core/auth';
 
-/** The id of the extension's authentication provider (package.json `contributes.authentication`). */
-export const AUTH_PROVIDER_ID = 'hub-notebooks';
-
-/** The provider's name in the Accounts menu. */
-export const AUTH_PROVIDER_LABEL = 'Hub Notebooks';
+export { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from './authIds';
 
 const HUB_SCOPE_PREFIX = 'hub:';
 

@@ -25,10 +25,16 @@ export class UriCallbackRouter implements vscode.UriHandler, vscode.Disposable {
     private readonly timers: Timers = realTimers,
   ) {}
 
-  /** Registers this router with VS Code. If that fails, createReceiver() throws and sign-in can fall back. */
-  register(): vscode.Disposable {
+  /**
+   * Registers this router with VS Code, by default directly, or through the activation bundle's URI handler.
+   * If that fails, createReceiver() throws and sign-in can fall back.
+   */
+  register(
+    registerHandler: (handler: vscode.UriHandler) => vscode.Disposable = (h) =>
+      vscode.window.registerUriHandler(h),
+  ): vscode.Disposable {
     try {
-      const registration = vscode.window.registerUriHandler(this);
+      const registration = registerHandler(this);
       this.unusableReason = undefined;
       return registration;
     } catch (err) {

@@ -5,20 +5,12 @@ import type { SupportedNotebook, SupportedVersion } from '../../core/catalog/sch
 import { ContentsConflictError, type ContentsApi, type ContentsEntry } from '../../core/contents';
 import { parseHubnbPath } from '../../core/uris/hubnbUri';
 import type { Logger } from '../../core/logger';
-import { HUBNB_SCHEME, type HubnbLocation } from '../../core/uris/types';
+import type { HubnbLocation } from '../../core/uris/types';
 import type { HubAccounts } from '../hub/hubAccounts';
 import { readOnly, toFileSystemError, type Access } from './hubnbErrors';
 import { dedupe, directory, entryStat, fileStat } from './hubnbStats';
 import { resolveSaveConflict, type SaveConflict } from './saveConflict';
 import type { HubServers } from '../hub/serverStart';
-
-/**
- * Registers the provider for `hubnb`. Not `isReadonly`: that would cover the user's own files too, so read-only
- * is per file (`FilePermission.Readonly` in stat) and enforced in the provider's write methods.
- */
-export function registerHubnbFileSystem(provider: HubnbFileSystemProvider): vscode.Disposable {
-  return vscode.workspace.registerFileSystemProvider(HUBNB_SCHEME, provider, { isCaseSensitive: true });
-}
 
 /** What a file looked like when the provider last read, wrote or reported it. */
 export interface SeenVersion {

@@ -29,6 +29,11 @@ export interface NotebookTreeDeps {
   /** The hubnb file system's change events: My Notebooks lists again when a home gains or loses a file. */
   fileChanges: vscode.Event<readonly vscode.FileChangeEvent[]>;
   log: Logger;
+  /**
+   * Attaches a view's data provider to the view the activation bundle made (ShellPorts.treeData); by default
+   * the view is made here.
+   */
+  attach?: (view: ViewId, provider: vscode.TreeDataProvider<unknown>) => vscode.Disposable;
 }
 
 /**
@@ -40,9 +45,11 @@ export class NotebookTrees extends DisposableStore {
   readonly team: TeamModel;
   readonly supported: SupportedModel;
   private readonly contextValues = new Map<string, unknown>();
+  private readonly attach: NonNullable<NotebookTreeDeps['attach']>;
 
-  constructor({ hubs, servers, fileChanges, log }: NotebookTreeDeps) {
+  constructor({ hubs, servers, fileChanges, log, attach }: NotebookTreeDeps) {
     super();
+    this.attach = attach ?? createView;
     this.myNotebooks = this._register(new MyNotebooksModel(hubs, servers, log, fileChanges));
     this.team = this._register(new TeamModel(hubs, log));
     this.supported = this._register(new SupportedModel(hubs, log));
@@ -68,9 +75,7 @@ export class NotebookTrees extends DisposableStore {
   }
 
   private register(model: TreeModel, tree: NotebookTree): void {
-    this._register(
-      vscode.window.createTreeView(model.view, { treeDataProvider: tree, showCollapseAll: true }),
-    );
+    this._register(this.attach(model.view, tree as vscode.TreeDataProvider<unknown>));
     this._register(
       model.onDidChangeState((state: ViewState) => this.setContext(TreeContextKeys.state(model.view), state)),
     );
@@ -82,4 +87,8 @@ export class NotebookTrees extends DisposableStore {
     this.contextValues.set(key, value);
     void vscode.commands.executeCommand('setContext', key, value);
   }
+}
+
+function createView(view: ViewId, provider: vscode.TreeDataProvider<unknown>): vscode.Disposable {
+  return vscode.window.createTreeView(view, { treeDataProvider: provider, showCollapseAll: true });
 }

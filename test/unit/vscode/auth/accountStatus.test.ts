@@ -12,6 +12,7 @@ import {
   until,
 } from '../../support/authFixture';
 import { AccountStatus } from '../../../../src/vscode/auth/accountStatus';
+import { createAccountItem } from '../../../../src/vscode/auth/accountItem';
 
 beforeEach(() => fake.reset());
 
@@ -22,7 +23,7 @@ const contextValues = () =>
 
 test('signed out: a sign-in entry; signed in: the account, which signs out; and back', async () => {
   const w = makeProvider();
-  const status = new AccountStatus(w.provider, recordingLogger().logger);
+  const status = new AccountStatus(w.provider, recordingLogger().logger, createAccountItem());
   const item = fake.statusItems.at(-1);
   await status.update();
   assert.equal(item?.text, '$(sign-in) Hub Notebooks: Sign In');
@@ -46,6 +47,7 @@ test('signed out: a sign-in entry; signed in: the account, which signs out; and 
   await until(() => item?.command === 'hubNotebooks.signIn');
   await until(() => contextValues().at(-1) === false);
   status.dispose();
-  assert.equal(item?.disposed, true);
+  // The item is the activation bundle's, which disposes it; the status only keeps it current.
+  assert.equal(item?.disposed, false);
   w.dispose();
 });

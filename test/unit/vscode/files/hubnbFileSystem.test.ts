@@ -17,7 +17,6 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { CatalogError } from '../../../../src/core/catalog';
 import { HubNotFoundError } from '../../../../src/core/hub';
-import { registerHubnbFileSystem } from '../../../../src/vscode/files/hubnbFileSystem';
 
 const READONLY = 1;
 const FILE = 1;
@@ -376,14 +375,4 @@ test('team and supported reads never ask to start the server', async () => {
   await provider.readFile(hubnb('/supported/report/current.ipynb'));
   assert.equal(fake.messages.length, 0);
   assert.deepEqual(hub.calls, []);
-});
-
-test('registers for the hubnb scheme, case-sensitive and not read-only as a whole (own files are writable)', () => {
-  const { provider } = makeFileSystem();
-  const registration = registerHubnbFileSystem(provider);
-  const entry = fake.files.providers.get('hubnb');
-  assert.equal(entry?.provider, provider);
-  assert.deepEqual(entry?.options, { isCaseSensitive: true });
-  registration.dispose();
-  assert.equal(fake.files.providers.has('hubnb'), false);
 });
