@@ -53,7 +53,12 @@ export class ExtensionShell extends DisposableStore {
       const relay = async (...args: unknown[]) => (await commands.get())[id](...args);
       this._register(vscode.commands.registerCommand(id, relay));
     }
-    const auth = this._register(new AuthenticationRelay(load));
+    const nothingStored = () =>
+      Promise.resolve(context.secrets.get(SESSIONS_SECRET_KEY)).then(
+        (stored) => !stored,
+        () => false, // unreadable: the rest reads it again, and says why
+      );
+    const auth = this._register(new AuthenticationRelay(load, nothingStored));
     this._register(
       vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, auth, {
         supportsMultipleAccounts: true,

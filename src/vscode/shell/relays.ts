@@ -46,7 +46,11 @@ export class AuthenticationRelay implements vscode.AuthenticationProvider, vscod
   readonly onDidChangeSessions = this.changed.event;
   private readonly relay: Relay<vscode.AuthenticationProvider>;
 
-  constructor(load: LoadRest) {
+  /** `nothingStored` says, without loading anything, that no session is stored, so there is none to list. */
+  constructor(
+    load: LoadRest,
+    private readonly nothingStored: () => Promise<boolean>,
+  ) {
     this.relay = new Relay(load, 'the authentication provider');
   }
 
@@ -61,6 +65,9 @@ export class AuthenticationRelay implements vscode.AuthenticationProvider, vscod
     scopes: readonly string[] | undefined,
     options: vscode.AuthenticationProviderSessionOptions,
   ): Promise<vscode.AuthenticationSession[]> {
+    // VS Code asks every provider for its sessions at startup (the Accounts menu): with none stored, the
+    // answer is known without loading the rest. Once it loads, its provider announces any change.
+    if (this.relay.current === undefined && (await this.nothingStored())) return [];
     return (await this.relay.get()).getSessions(scopes, options);
   }
 

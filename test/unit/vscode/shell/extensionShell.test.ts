@@ -34,6 +34,10 @@ function fakeRest() {
         this.attached = [
           ports.commands(table as never),
           ports.treeData(ViewIds.team, { getTreeItem: () => ({}), getChildren: () => ['bob'] }),
+          ports.authentication({
+            onDidChangeSessions: () => ({ dispose: () => undefined }),
+            getSessions: () => Promise.resolve([{ id: 'alice' }]),
+          } as never),
         ];
       }
       dispose(): void {
@@ -97,6 +101,19 @@ test('a stored session loads the rest right after activation, for the account an
   await context.secrets.store('hubNotebooks.sessions', '[]');
   shell.startup();
   await until(() => rest.loads() === 1);
+  dispose();
+});
+
+test('VS Code asking for sessions with none stored gets none, without loading the rest', async () => {
+  const rest = fakeRest();
+  const { context, dispose } = makeShell(rest);
+  const provider = fake.authProviders.get('hub-notebooks')?.provider;
+  assert.deepEqual(await provider?.getSessions(undefined, {}), []);
+  assert.equal(rest.loads(), 0);
+  // With one stored, the question goes to the rest's provider.
+  await context.secrets.store('hubNotebooks.sessions', '[]');
+  assert.deepEqual(await provider?.getSessions(undefined, {}), [{ id: 'alice' }]);
+  assert.equal(rest.loads(), 1);
   dispose();
 });
 
