@@ -44,13 +44,14 @@ export class HubServers {
     operation: () => Promise<T>,
     action = 'open and save your notebooks',
   ): Promise<T> {
+    const began = this.states.mark(); // what it finds is older than a state learnt while it ran
     try {
       const result = await operation();
-      this.states.set(hubUrl, 'running');
+      this.states.set(hubUrl, 'running', began);
       return result;
     } catch (err) {
       if (!(err instanceof ServerNotRunningError)) throw err;
-      this.states.set(hubUrl, 'stopped');
+      this.states.set(hubUrl, 'stopped', began);
       if (!(await this.askToStart(hubUrl, action))) throw err;
       return operation();
     }

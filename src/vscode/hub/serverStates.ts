@@ -24,6 +24,8 @@ export interface ServerStateReader {
  */
 export class ServerStates extends DisposableStore implements ServerStateReader {
   private readonly states = new Map<HubUrl, ServerState>();
+  /** Bumped at every change, so what was seen before one can be told apart from what is known now. */
+  private changes = 0;
   private readonly changed = this._register(new vscode.EventEmitter<ServerStateMap>());
   readonly onDidChange = this.changed.event;
 
@@ -35,9 +37,19 @@ export class ServerStates extends DisposableStore implements ServerStateReader {
     return this.states;
   }
 
-  /** Records what was seen of a hub's server; fires only when it differs from what was known. */
-  set(hubUrl: HubUrl, state: ServerState): void {
+  /** A mark to pass to `set` later, for what is seen by something that starts now and answers later. */
+  mark(): number {
+    return this.changes;
+  }
+
+  /**
+   * Records what was seen of a hub's server; fires only when it differs from what was known. With `since`
+   * (from `mark`), a state that changed in the meantime wins: it was learnt later than what is reported.
+   */
+  set(hubUrl: HubUrl, state: ServerState, since?: number): void {
     if (this.states.get(hubUrl) === state) return;
+    if (since !== undefined && since !== this.changes) return;
+    this.changes++;
     this.states.set(hubUrl, state);
     this.changed.fire(this.states);
   }
@@ -45,6 +57,7 @@ export class ServerStates extends DisposableStore implements ServerStateReader {
   /** Forgets every hub, e.g. when the signed-in accounts change; fires when something was known. */
   clear(): void {
     if (this.states.size === 0) return;
+    this.changes++;
     this.states.clear();
     this.changed.fire(this.states);
   }

@@ -19,6 +19,8 @@ import { ViewIds, type MessageNode, type MyEntryNode, type TreeNode } from './tr
 export class MyNotebooksModel extends TreeModel {
   /** The server state each hub's listing showed, to tell when the shared states say otherwise. */
   private readonly shown = new Map<HubUrl, ServerState | undefined>();
+  /** When each listing began, as the shared states count changes: a late answer does not undo a newer state. */
+  private readonly began = new WeakMap<HubListing, number>();
 
   constructor(
     hubs: NotebookHubs,
@@ -34,6 +36,13 @@ export class MyNotebooksModel extends TreeModel {
   }
 
   protected async listHub(hub: SignedInHub): Promise<HubListing> {
+    const began = this.states.mark();
+    const listing = await this.listHome(hub);
+    this.began.set(listing, began);
+    return listing;
+  }
+
+  private async listHome(hub: SignedInHub): Promise<HubListing> {
     try {
       const nodes = await this.list(hub, '');
       return nodes.length > 0
@@ -60,7 +69,9 @@ export class MyNotebooksModel extends TreeModel {
     const problem = 'problem' in listing ? listing.problem.kind : undefined;
     const state = problem === undefined ? 'running' : problem === 'serverStopped' ? 'stopped' : undefined;
     this.shown.set(hub.hubUrl, state ?? this.states.get(hub.hubUrl));
-    if (state !== undefined) this.states.set(hub.hubUrl, state);
+    if (state !== undefined) this.states.set(hub.hubUrl, state, this.began.get(listing));
+    // A state learnt while this listing was out, and different from what it showed, lists again.
+    this.followServers();
   }
 
   override refresh(): void {

@@ -37,6 +37,8 @@ export interface HubData {
   supported?: SupportedNotebook[] | Error;
   maintainer?: boolean;
   rollback?: (name: string, version: string) => Promise<SupportedNotebook>;
+  /** When set, a home listing reads `home` at once but answers only once this settles (a slow server). */
+  listGate?: Promise<void>;
 }
 
 /** Signed-in hubs over plain data; `calls` records each API call as `hub method args`. */
@@ -59,7 +61,12 @@ export function fakeHubs(data: Record<string, HubData>) {
       return Promise.resolve(value);
     };
     const contents: Partial<ContentsApi> = {
-      list: (path) => orThrow(d.home instanceof Error ? d.home : d.home?.[path], `list ${path}`),
+      list: (path) => {
+        const answer = orThrow(d.home instanceof Error ? d.home : d.home?.[path], `list ${path}`);
+        if (!d.listGate) return answer;
+        answer.catch(() => undefined); // handled once the gate opens
+        return d.listGate.then(() => answer);
+      },
     };
     const catalog: Partial<CatalogApi> = {
       me: () => orThrow({ name: d.user, groups: [], maintainer: d.maintainer ?? false }, 'me'),

@@ -6,6 +6,7 @@ import {
   fakeHubs,
   HUB,
   contentsEntry,
+  type HubData,
   look,
   recordingLogger,
   treeDeps,
@@ -15,6 +16,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import type * as vscode from 'vscode';
 import { ServerNotRunningError } from '../../../../src/core/hub';
+import { settle } from '../../support/waits';
 import { hubUrl } from '../../../support/hubUrls';
 import { NotebookTrees } from '../../../../src/vscode/trees/notebookTrees';
 import { ViewIds, type TreeNode } from '../../../../src/vscode/trees/treeNodes';
@@ -31,7 +33,7 @@ afterEach(() => trees?.dispose());
 type Home = Record<string, ReturnType<typeof contentsEntry>[]> | Error;
 
 function build(home: Home) {
-  const data = { user: 'alice', home };
+  const data: HubData & { home: Home } = { user: 'alice', home };
   const hubs = fakeHubs({ [HUB]: data });
   const built = treeDeps(hubs.hubs, recordingLogger().logger);
   trees = new NotebookTrees(built.deps);
@@ -68,6 +70,28 @@ test('a server started elsewhere (a cell run, the title bar) makes a stopped My 
   assert.equal(t.listings(), 2, 'listed again, not served from the cache');
   assert.equal(fake.views.contextKeys.get('hubNotebooks.serverRunning'), true);
   assert.equal(fake.views.contextKeys.get('hubNotebooks.serverStopped'), false);
+});
+
+test('a listing that found the server stopped, answering after it was started, does not undo the start', async () => {
+  const t = build(new ServerNotRunningError('not running', { status: 424 }));
+  let answer = () => undefined as void;
+  t.data.listGate = new Promise<void>((resolve) => (answer = resolve));
+  const tree = treeOf(ViewIds.myNotebooks);
+  const first = tree.getChildren();
+  await settle();
+  assert.equal(t.listings(), 1, 'the listing is in flight');
+  // The server is started (a cell run's prompt) while the listing that found it stopped is still out.
+  t.data.home = { '': [contentsEntry('churn.ipynb')] };
+  delete t.data.listGate;
+  t.servers.set(hubUrl(HUB), 'running');
+  const before = t.redraws();
+  answer();
+  await first;
+  assert.equal(t.servers.get(hubUrl(HUB)), 'running', 'the late answer did not record the server as stopped');
+  assert.ok(t.redraws() > before, 'the view was told to redraw, since it showed an older state');
+  assert.deepEqual(labels(await tree.getChildren()), ['churn.ipynb']);
+  assert.equal(t.listings(), 2);
+  assert.equal(fake.views.contextKeys.get('hubNotebooks.serverRunning'), true);
 });
 
 test('a server stopped elsewhere flips the hub node and the title bar; the same state again lists nothing', async () => {
