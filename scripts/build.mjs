@@ -71,38 +71,20 @@ const restApart = {
   },
 };
 
-/**
- * Every module's `import * as vscode from 'vscode'` would otherwise be its own `__toESM(require('vscode'))`, and
- * each of those copies all of the API's 400-odd names onto a new object: about 0.7 ms apiece at activation.
- * Here the bundle's modules share one namespace, a module that re-exports 'vscode' once.
- */
-const vscodeOnce = {
-  name: 'vscode-once',
-  setup(build) {
-    build.onResolve({ filter: /^vscode$/ }, (args) =>
-      args.namespace === 'vscode-once'
-        ? { path: 'vscode', external: true }
-        : { path: 'vscode', namespace: 'vscode-once' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({
-      contents: "export * from 'vscode';",
-      loader: 'js',
-    }));
-  },
-};
-
 await Promise.all([
   esbuild.build({
     ...common,
     entryPoints: ['src/vscode/extension.ts'],
     outfile: 'dist/extension.js',
-    plugins: [restApart, vscodeOnce],
+    external: ['vscode'],
+    plugins: [restApart],
   }),
   esbuild.build({
     ...common,
     entryPoints: ['src/vscode/hubNotebooks.ts'],
     outfile: 'dist/main.js',
-    plugins: [axiosApart, jupyterlabApart, wsApart, vscodeOnce],
+    external: ['vscode'],
+    plugins: [axiosApart, jupyterlabApart, wsApart],
   }),
   esbuild.build({
     ...common,

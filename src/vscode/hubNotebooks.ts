@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { warnIfNoKeyring } from './app/keyringWarning';
 import { DisposableStore } from './app/lifecycle';
 import type { ExtensionLog } from './app/log';

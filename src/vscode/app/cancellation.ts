@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { isCancellation } from '../../core/auth';
 
 /** An AbortSignal that aborts when `token` is cancelled, because every async core call takes a signal. */

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Logger } from '../../core/logger';
 
 /** VS Code's guide to keyring problems on Linux. */

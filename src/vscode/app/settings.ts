@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DEFAULT_SERVICE_PATH, checkHubUrl, type HubUrl } from '../../core/auth';
 import { DEFAULT_MAX_OUTPUTS, DEFAULT_MAX_TEXT_BYTES } from '../../core/kernels/cellOutputs';
 import type { Logger } from '../../core/logger';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CommandIds } from '../commands/commandIds';
 
 /** The context key `when` clauses use (viewsWelcome, menus) to tell signed-in from signed-out. */

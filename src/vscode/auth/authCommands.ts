@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Logger } from '../../core/logger';
 import type { HubAuthProvider } from './authProvider';
 import type { HubUrl } from '../../core/auth';

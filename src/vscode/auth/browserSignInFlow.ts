@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { BrowserSignInOptions, CallbackReceiver, TokenGrant } from '../../core/auth';
 import type { Logger } from '../../core/logger';
 import { pause, type Timers } from '../../core/timers';

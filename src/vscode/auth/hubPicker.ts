@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { SignInError, checkHubUrl, type HubUrl } from '../../core/auth';
 import type { Logger } from '../../core/logger';
 import { hostOf, hubFromScopes } from './authSession';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CALLBACK_PATH, PENDING_SIGN_IN_TTL_MS, SignInError, type CallbackReceiver } from '../../core/auth';
 import type { Logger } from '../../core/logger';
 import { realTimers, type TimerHandle, type Timers } from '../../core/timers';

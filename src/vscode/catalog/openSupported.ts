@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { SupportedSummary } from '../../core/catalog/schemas';
 import type { Logger } from '../../core/logger';
 import { hostOf } from '../auth/authSession';

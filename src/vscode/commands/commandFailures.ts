@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { messageOf } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import { isUserCancellation } from '../app/cancellation';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CoreError, messageOf, type CoreErrorKind } from '../../core/errors';
 import { NotSignedInError } from '../hub/notSignedInError';
 

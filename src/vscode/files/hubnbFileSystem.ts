@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { HubUrl } from '../../core/auth';
 import type { CatalogApi } from '../../core/catalog';
 import type { SupportedNotebook, SupportedVersion } from '../../core/catalog/schemas';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ContentsEntry } from '../../core/contents';
 
 // The times of folders that have none of their own (the roots, a teammate, a supported notebook).

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CommandIds } from '../commands/commandIds';
 import { DisposableStore } from '../app/lifecycle';
 import { parseHubnbPath } from '../../core/uris/hubnbUri';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Logger } from '../../core/logger';
 import { HUBNB_SCHEME } from '../../core/uris/types';
 import type { SeenVersion } from './hubnbFileSystem';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Logger } from '../../core/logger';
 
 /** The buttons of the save-conflict dialog, in the order shown. */

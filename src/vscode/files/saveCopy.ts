@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { formatHubnbPath, parseHubnbPath } from '../../core/uris/hubnbUri';
 import type { Logger } from '../../core/logger';
 import { checkRelativePath } from '../../core/uris/relativePath';

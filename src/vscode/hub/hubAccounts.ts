@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { isExpired, withReauth, type HubUrl, type StoredSession } from '../../core/auth';
 import { createCatalogClient } from '../../core/catalog';
 import { createContentsClient } from '../../core/contents';

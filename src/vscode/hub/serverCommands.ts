@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { checkHubUrl, type HubUrl } from '../../core/auth';
 import { hostOf } from '../auth/authSession';
 import { CommandIds } from '../commands/commandIds';

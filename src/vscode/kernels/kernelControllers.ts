@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { HubUrl } from '../../core/auth';
 import { ServerNotRunningError } from '../../core/hub/errors';
 import { hubAuthority } from '../../core/uris/hubnbUri';

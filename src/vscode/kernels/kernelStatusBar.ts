@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { KernelState } from '../../core/kernels/types';
 import { CommandIds } from '../commands/commandIds';
 import { DisposableStore } from '../app/lifecycle';

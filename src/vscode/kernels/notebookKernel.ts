@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { HubUrl } from '../../core/auth';
 import { HubAuthError, ServerNotRunningError } from '../../core/hub/errors';
 import { parseHubnbPath } from '../../core/uris/hubnbUri';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CellEdits, CellOutput, CellOutputs, OutputItem } from '../../core/kernels/cellOutputs';
 import type { IopubOutput } from '../../core/kernels/types';
 import type { Logger } from '../../core/logger';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { SESSIONS_SECRET_KEY } from '../../core/auth/sessionKey';
 import { messageOf } from '../../core/errors';
 import { HUBNB_SCHEME } from '../../core/uris/types';

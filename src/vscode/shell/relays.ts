@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /** Loads the rest of the extension, saying what needed it (for the log). */
 export type LoadRest = (reason: string) => Promise<void>;

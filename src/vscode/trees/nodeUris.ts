@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { formatHubnbPath, hubAuthority } from '../../core/uris/hubnbUri';
 import { HUBNB_SCHEME, type HubnbLocation } from '../../core/uris/types';
 import type { TreeNode } from './treeNodes';

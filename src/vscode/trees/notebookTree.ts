@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { DisposableStore } from '../app/lifecycle';
 import { treeItemOf } from './treeItems';
 import type { TreeModel } from './treeModel';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Logger } from '../../core/logger';
 import { DisposableStore } from '../app/lifecycle';
 import type { NotebookHubs } from '../hub/hubAccess';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { NotebookHeader } from '../../core/catalog/schemas';
 import { hostOf } from '../auth/authSession';
 import { CommandIds } from '../commands/commandIds';
