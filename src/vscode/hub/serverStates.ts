@@ -24,8 +24,11 @@ export interface ServerStateReader {
  */
 export class ServerStates extends DisposableStore implements ServerStateReader {
   private readonly states = new Map<HubUrl, ServerState>();
-  /** Bumped at every change, so what was seen before one can be told apart from what is known now. */
+  /** Counts changes, so that what was seen before one can be told apart from what is known now. */
   private changes = 0;
+  /** The count at each hub's last change, and at the last `clear`. */
+  private readonly changedAt = new Map<HubUrl, number>();
+  private clearedAt = 0;
   private readonly changed = this._register(new vscode.EventEmitter<ServerStateMap>());
   readonly onDidChange = this.changed.event;
 
@@ -44,12 +47,14 @@ export class ServerStates extends DisposableStore implements ServerStateReader {
 
   /**
    * Records what was seen of a hub's server; fires only when it differs from what was known. With `since`
-   * (from `mark`), a state that changed in the meantime wins: it was learnt later than what is reported.
+   * (from `mark`), a change to that hub's state in the meantime wins: it was learnt later than the report.
    */
   set(hubUrl: HubUrl, state: ServerState, since?: number): void {
     if (this.states.get(hubUrl) === state) return;
-    if (since !== undefined && since !== this.changes) return;
-    this.changes++;
+    const changedSince =
+      (this.changedAt.get(hubUrl) ?? 0) > (since ?? Infinity) || this.clearedAt > (since ?? Infinity);
+    if (changedSince) return;
+    this.changedAt.set(hubUrl, ++this.changes);
     this.states.set(hubUrl, state);
     this.changed.fire(this.states);
   }
@@ -57,7 +62,7 @@ export class ServerStates extends DisposableStore implements ServerStateReader {
   /** Forgets every hub, e.g. when the signed-in accounts change; fires when something was known. */
   clear(): void {
     if (this.states.size === 0) return;
-    this.changes++;
+    this.clearedAt = ++this.changes;
     this.states.clear();
     this.changed.fire(this.states);
   }

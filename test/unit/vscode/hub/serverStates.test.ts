@@ -29,6 +29,15 @@ test('a report marked before a change is ignored; one marked after it, or unmark
   states.dispose();
 });
 
+test('a change on another hub does not make a report stale', () => {
+  const states = new ServerStates();
+  const listingOfA = states.mark();
+  states.set(B, 'running'); // hub B's listing answered first
+  states.set(A, 'stopped', listingOfA);
+  assert.equal(states.get(A), 'stopped');
+  states.dispose();
+});
+
 test('forgetting every hub counts as a change for reports marked before it', () => {
   const states = new ServerStates();
   states.set(A, 'running');
