@@ -126,7 +126,7 @@ function floorVsix(): string {
 export interface ActivationBench {
   runs: ActivationRun[];
   floor: ActivationRun[];
-  /** When the rest (dist/main.js) loaded after activation (each run ends with Show Log): what for, and its two costs. */
+  /** Each load of the rest (dist/main.js) after activation, Show Log's included: what for, and its two costs. */
   rest: { reason: string; evaluatedMs: number; builtMs: number }[];
 }
 
@@ -142,8 +142,8 @@ async function inTurn(
 }
 
 /**
- * Ours and the floor, each in its own code-server, measured in turn (ours then the floor, then the floor then ours, …) so that whatever else
- * the machine does weighs on both alike.
+ * Ours and the floor, each in its own code-server, measured in turn (ours then the floor, then the floor then
+ * ours, …) so that whatever else the machine does weighs on both alike.
  */
 export async function benchActivation(log: (line: string) => void = console.log): Promise<ActivationBench> {
   if (!fs.existsSync(VSIX)) throw new Error(`no ${VSIX}: run npm run package first`);

@@ -51,9 +51,7 @@ export class ServerStates extends DisposableStore implements ServerStateReader {
    */
   set(hubUrl: HubUrl, state: ServerState, since?: number): void {
     if (this.states.get(hubUrl) === state) return;
-    const changedSince =
-      (this.changedAt.get(hubUrl) ?? 0) > (since ?? Infinity) || this.clearedAt > (since ?? Infinity);
-    if (changedSince) return;
+    if (since !== undefined && Math.max(this.changedAt.get(hubUrl) ?? 0, this.clearedAt) > since) return;
     this.changedAt.set(hubUrl, ++this.changes);
     this.states.set(hubUrl, state);
     this.changed.fire(this.states);
