@@ -43,6 +43,12 @@ hub_notebooks_service = {
         'HUB_NOTEBOOKS_MAINTAINER_GROUPS': 'notebook-maintainers',
         # The supported store: SQLite and content-addressed blobs. Back this folder up.
         'HUB_NOTEBOOKS_DATA_DIR': '/var/lib/hub-notebooks',
+        # EDIT: the environment variables of c.Spawner.environment that hold secrets (comma separated). Their
+        # values are replaced by [REDACTED] in cell outputs before VS Code saves them. Names only: the values
+        # are read from each kernel, never given to the service.
+        'HUB_NOTEBOOKS_REDACT_ENV': '',
+        # The team's header template: a notebook whose first cell is the header (unset: the built-in one).
+        # 'HUB_NOTEBOOKS_HEADER_TEMPLATE': '/etc/hub-notebooks/header-template.ipynb',
     },
 }
 c.JupyterHub.services.append(hub_notebooks_service)  # noqa: F821 (c is provided by JupyterHub)

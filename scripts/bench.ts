@@ -24,7 +24,9 @@ import {
   type KernelFloodRow,
 } from './benchKernels';
 import { benchActivation, printActivation } from './benchActivation';
+import { benchLint } from './benchLint';
 import { benchNotebookOpen } from './benchNotebookOpen';
+import { benchUpload, printUploadTable, type UploadRow } from './benchUpload';
 import { CALLS, median, printTable, sideBySide, time, type Row } from './benchUtil';
 
 const SPAWNS = Math.max(1, Math.round(CALLS / 16));
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const kernelRows: Row[] = [];
   const floods: KernelFloodRow[] = [];
+  const uploads: UploadRow[] = [];
   requireExtension(rows);
   for (const flavor of ['pypi', 'debian3'] as const) {
     const starts: number[] = [];
@@ -142,6 +145,7 @@ async function main(): Promise<void> {
           await clientVsFetch(hub, rows);
           await signInVsMint(hub, rows);
           await benchNotebookOpen(hub, rows);
+          await benchUpload(hub, uploads);
         }
         await benchKernels(hub, kernelRows, floods);
       } finally {
@@ -160,6 +164,12 @@ async function main(): Promise<void> {
   );
   printFloodTable(floods);
   if (ONLY_KERNELS) return;
+  console.log(
+    '\nUploads: a 50 MB file, our upload (chunks, temp file, rename) against one raw contents-API PUT\n',
+  );
+  printUploadTable(uploads);
+  console.log('\nThe notebook lint on a generated notebook\n');
+  for (const line of await benchLint()) console.log(line);
   console.log('\nActivation in code-server\n');
   printActivation(await benchActivation());
   // The catalog part: 200 users x 50 notebooks, the service's index against a naive contents-API walk.

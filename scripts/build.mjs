@@ -57,6 +57,21 @@ const wsApart = {
 };
 
 /**
+ * secretlint (its core and the recommended preset, about half of what the rest would weigh) is needed only
+ * when the first notebook is linted, so it ships as dist/secretlint.js. The lint itself is imported with
+ * `import()`, so esbuild wraps it in a lazy initialiser and the require runs on that first lint.
+ */
+const secretlintApart = {
+  name: 'secretlint-apart',
+  setup(build) {
+    build.onResolve({ filter: /^@secretlint\/(core|secretlint-rule-preset-recommend)$/ }, () => ({
+      path: './secretlint.js',
+      external: true,
+    }));
+  },
+};
+
+/**
  * The activation bundle (dist/extension.js) holds only the shell: the registrations VS Code needs from
  * activation on (src/vscode/shell/). The rest of the extension, hubNotebooks.ts and all it imports, ships as
  * dist/main.js, which the shell's `import('./hubNotebooks')` loads on first use. The shell and the rest share
@@ -84,7 +99,7 @@ await Promise.all([
     entryPoints: ['src/vscode/hubNotebooks.ts'],
     outfile: 'dist/main.js',
     external: ['vscode'],
-    plugins: [axiosApart, jupyterlabApart, wsApart],
+    plugins: [axiosApart, jupyterlabApart, wsApart, secretlintApart],
   }),
   esbuild.build({
     ...common,
@@ -94,6 +109,7 @@ await Promise.all([
     external: ['bufferutil', 'utf-8-validate'],
   }),
   esbuild.build({ ...common, entryPoints: ['node_modules/axios/index.js'], outfile: 'dist/axios.js' }),
+  esbuild.build({ ...common, entryPoints: ['scripts/secretlintEntry.mjs'], outfile: 'dist/secretlint.js' }),
   esbuild.build({
     ...common,
     entryPoints: ['node_modules/ws/index.js'],
@@ -109,5 +125,5 @@ await Promise.all([
   }),
 ]);
 console.log(
-  `built dist/extension.js, dist/main.js, dist/axios.js, dist/ws.js, dist/jupyterlab.js and dist/service.js${production ? ' (production)' : ''}`,
+  `built dist/extension.js, dist/main.js, dist/axios.js, dist/ws.js, dist/jupyterlab.js, dist/secretlint.js and dist/service.js${production ? ' (production)' : ''}`,
 );

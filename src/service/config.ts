@@ -17,7 +17,26 @@ export interface ServiceConfig {
   oauth: OAuthSettings;
   catalog: CatalogSettings;
   signInLimits: SignInLimits;
+  authoring: AuthoringSettings;
 }
+
+/** What the service tells the extension about writing notebooks: the header template and the secrets. */
+export interface AuthoringSettings {
+  /**
+   * `HUB_NOTEBOOKS_HEADER_TEMPLATE`: an absolute path to the team's template notebook (its first cell is the
+   * header), read on every request so an edit needs no restart; undefined serves the built-in template.
+   */
+  headerTemplatePath: string | undefined;
+  /**
+   * `HUB_NOTEBOOKS_REDACT_ENV`: names of environment variables the hub gives kernels (`Spawner.environment`)
+   * whose values the extension replaces by `[REDACTED]` in cell outputs. Names only: the values never pass
+   * through the service.
+   */
+  redactEnvironment: string[];
+}
+
+/** An environment variable's name as POSIX shells accept it. */
+export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 /** How hard one client may push the sign-in endpoints. */
 export interface SignInLimits {
@@ -115,6 +134,11 @@ const envSchema = z.object({
   HUB_NOTEBOOKS_INDEX_MAX_AGE_SECONDS: z.coerce.number().min(0).max(3600).default(2),
   HUB_NOTEBOOKS_SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   HUB_NOTEBOOKS_TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(1),
+  HUB_NOTEBOOKS_HEADER_TEMPLATE: z.string().startsWith('/').optional(),
+  HUB_NOTEBOOKS_REDACT_ENV: z
+    .string()
+    .default('')
+    .refine((v) => splitList(v).every((n) => ENV_NAME_PATTERN.test(n))),
 });
 
 /** Reads and checks the environment; the error names each missing or malformed variable, never its value. */
@@ -165,6 +189,10 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
     signInLimits: {
       perMinute: e.HUB_NOTEBOOKS_SIGN_IN_RATE_LIMIT,
       trustedProxies: e.HUB_NOTEBOOKS_TRUSTED_PROXIES,
+    },
+    authoring: {
+      headerTemplatePath: e.HUB_NOTEBOOKS_HEADER_TEMPLATE || undefined,
+      redactEnvironment: [...new Set(splitList(e.HUB_NOTEBOOKS_REDACT_ENV))],
     },
   };
 }

@@ -7,6 +7,10 @@ import { notebookCommands, type NotebookCommandDeps } from './catalog/notebookCo
 import { openSupportedNotebook } from './catalog/openSupported';
 import { openTeammateNotebook } from './catalog/openTeammate';
 import { serverCommands } from './hub/serverCommands';
+import type { LintFeature } from './lint/lintFeature';
+import { authoringCommands, type AuthoringDeps } from './files/authoringCommands';
+import { checkpointCommands, type CheckpointDeps } from './files/checkpointCommands';
+import { uploadCommands, type UploadCommandDeps } from './files/uploadCommands';
 import type { ServerStateReader } from './hub/serverStates';
 import { reportingFailures, type CommandFailureDeps } from './commands/commandFailures';
 
@@ -20,6 +24,14 @@ export interface CommandContext {
   serverStates: ServerStateReader;
   /** The notebooks' hub kernels. */
   kernels: KernelCommandDeps['kernels'];
+  /** New notebooks and folders, rename, delete and duplicate on the user's own files. */
+  authoring: AuthoringDeps;
+  /** Upload to Hub… and Move to Hub. */
+  uploads: UploadCommandDeps;
+  /** jupyter_server's checkpoints of the user's own files. */
+  checkpoints: CheckpointDeps;
+  /** The notebook lint's diagnostics and quick fixes. */
+  lint: Pick<LintFeature, 'showFixNote'>;
 }
 
 type Handler = (...args: unknown[]) => unknown;
@@ -39,6 +51,10 @@ export function createCommands(ctx: CommandContext): Record<CommandId, Handler> 
     [CommandIds.openSupportedNotebook]: () => openSupportedNotebook(hubs, log),
     [CommandIds.openTeammateNotebook]: () => openTeammateNotebook(hubs, log),
     ...kernelCommands({ kernels: ctx.kernels, log: ctx.log.for('kernels') }),
+    ...authoringCommands(ctx.authoring),
+    ...checkpointCommands(ctx.checkpoints),
+    ...uploadCommands(ctx.uploads),
+    [CommandIds.lintShowFixNote]: (note) => ctx.lint.showFixNote(note),
   };
 }
 

@@ -17,8 +17,11 @@ import { ServerStates } from './hub/serverStates';
 import { JupyterBridge } from './jupyter/jupyterBridge';
 import { HubKernelControllers } from './kernels/kernelControllers';
 import { KernelStatusBar } from './kernels/kernelStatusBar';
+import { LintFeature } from './lint/lintFeature';
 import type { ShellPorts } from './shell/extensionShell';
 import { NotebookTrees } from './trees/notebookTrees';
+import { TreeDrops } from './trees/treeDrops';
+import type { UploadDeps } from './files/uploads';
 
 /**
  * The extension, as one object (like rust-analyzer's `Ctx`): it builds the core, wraps it in adapters,
@@ -35,6 +38,7 @@ export class HubNotebooks extends DisposableStore {
   readonly kernels: HubKernelControllers;
   readonly files: HubnbFileSystemProvider;
   readonly trees: NotebookTrees;
+  readonly lint: LintFeature;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -67,6 +71,12 @@ export class HubNotebooks extends DisposableStore {
     );
     this._register(ports.fileSystem(this.files));
     this._register(new ReadOnlyNotice());
+    const drops = new TreeDrops({
+      hubs: this.accounts,
+      files: this.files,
+      uploads: this.uploadDeps(),
+      logger: log.for('trees'),
+    });
     this.trees = this._register(
       new NotebookTrees({
         hubs: this.accounts,
@@ -74,8 +84,10 @@ export class HubNotebooks extends DisposableStore {
         fileChanges: this.files.onDidChangeFile,
         log: log.for('trees'),
         attach: ports.treeData,
+        drops: (view) => drops.forView(view),
       }),
     );
+    this.lint = this._register(new LintFeature(this.settings, log.for('lint')));
     this.registerCommands();
   }
 
@@ -126,6 +138,16 @@ export class HubNotebooks extends DisposableStore {
     return kernels;
   }
 
+  /** What uploads need: the accounts, server-start consent, and My Notebooks to list the new files. */
+  private uploadDeps(): UploadDeps {
+    return {
+      clients: this.accounts,
+      servers: this.servers,
+      refresh: () => this.trees.myNotebooks.refresh(),
+      logger: this.log.for('files'),
+    };
+  }
+
   /** The one command table, each command's failures reported the one way (commands/commandFailures.ts). */
   private registerCommands(): void {
     const { log, files, accounts } = this;
@@ -148,6 +170,10 @@ export class HubNotebooks extends DisposableStore {
       notebooks,
       serverStates: this.serverStates,
       kernels: this.kernels,
+      authoring: { hubs: accounts, files, logger: filesLog },
+      checkpoints: { clients: accounts, servers: this.servers, files, logger: filesLog },
+      uploads: { ...this.uploadDeps(), hubs: accounts, files },
+      lint: this.lint,
     });
     this._register(this.ports.commands(wrapCommands(table, failures)));
   }

@@ -348,6 +348,11 @@ test(
     assert.equal(await isReadOnlyTab(tab), true, 'the tab is marked read-only');
     await runAll(page);
     await pickHubKernelIfAsked();
+    // The first run of a teammate's notebook asks whether to run their code as alice.
+    const consent = page.locator('.monaco-dialog-box', { hasText: "Run bob's code?" });
+    await consent.waitFor({ timeout: 30_000 });
+    await shot(page, '09a-run-teammate-code-consent');
+    await consent.locator('.monaco-button', { hasText: /^Run$/ }).click();
     await focusCell(page, 1);
     await outputFrame(page)
       .locator('.output-stream', { hasText: 'kernel user: alice' })

@@ -130,6 +130,8 @@ export function writeSettings(
     // The supported store (SQLite and blobs) lives with the rest of this run's state.
     HUB_NOTEBOOKS_DATA_DIR: path.join(rc.stateDir, 'hub-notebooks-data'),
     HUB_NOTEBOOKS_MAINTAINER_GROUPS: MAINTAINER_GROUP,
+    // The fake team key is the secret whose value outputs must never show.
+    HUB_NOTEBOOKS_REDACT_ENV: 'TEAM_API_KEY',
     // Tests change files and expect the next request to see it.
     HUB_NOTEBOOKS_INDEX_MAX_AGE_SECONDS: '0',
     // Every sign-in of a test run comes from 127.0.0.1 through the proxy, dozens a minute; the rate-limit

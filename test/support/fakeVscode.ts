@@ -2,6 +2,7 @@
 // records what the code under test shows and registers, and answers prompts the way each test scripts it. It
 // does not pretend to be a workbench.
 import Module from 'node:module';
+import { createLanguagesFake, installLanguagesFake } from './fakeVscodeLanguages';
 
 type Listener<T> = (event: T) => unknown;
 type Answer<T> = T | undefined | Promise<T | undefined>;
@@ -60,6 +61,14 @@ export class Uri {
   }
   toString(): string {
     return this.raw;
+  }
+  /** Like vscode.Uri.file, for local paths. */
+  static file(path: string): Uri {
+    return Uri.from({ scheme: 'file', path });
+  }
+  /** The local path of a `file:` URI. */
+  get fsPath(): string {
+    return this.path;
   }
   /** Like vscode.Uri.from: builds the URI from components, percent-encoding the path and query. */
   static from(c: {
@@ -405,7 +414,9 @@ export function createFakeVscode() {
   installFileSystemFake(fake.module, fake.files);
   installViewsFake(fake.module, fake);
   const notebooks = installNotebookFake(fake.module);
-  return Object.assign(fake, { notebooks });
+  const languages = createLanguagesFake();
+  installLanguagesFake(fake.module, languages);
+  return Object.assign(fake, { notebooks, languages });
 }
 
 export type FakeVscode = ReturnType<typeof createFakeVscode>;

@@ -16,6 +16,8 @@ import {
   auditResponseSchema,
   directoryListingSchema,
   meResponseSchema,
+  authoringResponseSchema,
+  type AuthoringResponse,
   searchResponseSchema,
   supportedListResponseSchema,
   supportedNotebookSchema,
@@ -62,6 +64,11 @@ class CatalogClient implements CatalogApi {
 
   async me(signal?: AbortSignal): Promise<MeResponse> {
     return this.getJson(CATALOG_ROUTES.me, {}, meResponseSchema, 'who you are', signal);
+  }
+
+  async authoring(signal?: AbortSignal): Promise<AuthoringResponse> {
+    const what = "the team's template";
+    return this.getJson(CATALOG_ROUTES.authoring, {}, authoringResponseSchema, what, signal);
   }
 
   async listTeammates(signal?: AbortSignal): Promise<Teammate[]> {

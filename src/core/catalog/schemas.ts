@@ -34,6 +34,8 @@ export const CATALOG_ROUTES = {
   rollback: 'api/supported/rollback',
   /** `GET {prefix}api/supported/audit?name=` → AuditResponse: publishes and rollbacks, newest first. */
   audit: 'api/supported/audit',
+  /** `GET {prefix}api/authoring` → AuthoringResponse: the team's header template and the secrets to redact. */
+  authoring: 'api/authoring',
 } as const;
 
 /** The longest query string the catalog accepts (paths are at most 1024 bytes, encoded up to three times that). */
@@ -80,6 +82,19 @@ export const notebookHeaderSchema = lazySchema(() =>
   }),
 );
 export type NotebookHeader = z.infer<typeof notebookHeaderSchema>;
+
+export const authoringResponseSchema = lazySchema(() =>
+  z.object({
+    /** The team's template notebook: its first cell is the header; `operator` when the hub sets one. */
+    template: z.object({
+      source: z.enum(['operator', 'default']),
+      notebook: z.looseObject({ cells: z.array(z.looseObject({})) }),
+    }),
+    /** Environment variables the hub gives kernels whose values are replaced by `[REDACTED]` in outputs. */
+    redactEnvironment: z.array(z.string()),
+  }),
+);
+export type AuthoringResponse = z.infer<typeof authoringResponseSchema>;
 
 export const meResponseSchema = lazySchema(() =>
   z.object({

@@ -1,4 +1,5 @@
 import type {
+  AuthoringResponse,
   DirectoryListing,
   MeResponse,
   SearchHit,
@@ -24,6 +25,8 @@ export interface CatalogFile {
 export interface CatalogApi {
   /** `GET api/me`. */
   me(signal?: AbortSignal): Promise<MeResponse>;
+  /** `GET api/authoring`: the team's header template and the environment variables to redact. */
+  authoring(signal?: AbortSignal): Promise<AuthoringResponse>;
   /** `GET api/team`: the teammates whose notebooks the caller may see. */
   listTeammates(signal?: AbortSignal): Promise<Teammate[]>;
   /** `GET api/team/list?user&path`. */

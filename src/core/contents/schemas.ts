@@ -15,6 +15,7 @@ const baseShape = () => ({
   size: z.optional(z.nullable(z.number())),
   writable: z.optional(z.boolean()),
   hash: z.optional(z.nullable(z.string())),
+  hash_algorithm: z.optional(z.nullable(z.string())),
 });
 
 /** `GET api/contents/{path}?content=0`, and the reply to PUT and PATCH. */

@@ -10,14 +10,18 @@ import {
   errorItem,
   errorMetadata,
   outputsNotice,
+  NOTICE_METADATA,
   richMetadata,
   STDERR_MIME,
+  STREAM_METADATA,
   STDOUT_MIME,
   textNotice,
   utf8,
   type OutputItem,
 } from './outputItems';
-import { StreamText } from './streamText';
+import { Redactor } from './redact';
+import { redactOutput, type RedactorRef } from './redactOutput';
+import { RedactedStreamText } from './redactStream';
 import type { IopubOutput, MimeBundle, OutputMetadata } from './types';
 
 export type { OutputItem } from './outputItems';
@@ -75,7 +79,7 @@ export const DEFAULT_MAX_OUTPUTS = 1000;
  * runs on the kernel: an `update_display_data` from one cell's run updates a display another cell created.
  * Cell keys are opaque strings chosen by the adapter. A run goes: `reset(cell)` and `execution.clearOutput()`
  * at its start, `push(cell, output)` per message, `takeEdits()` on a timer while anything is dirty, and
- * `flush(cell)` before `execution.end()`.
+ * `settle(cell)` and `flush(cell)` before `execution.end()`. Every text it hands out is redacted (redact.ts).
  */
 export class CellOutputs {
   private readonly cells = new Map<string, CellState>();
@@ -85,6 +89,7 @@ export class CellOutputs {
   private readonly maxTextBytes: number;
   private readonly maxOutputs: number;
   private readonly settings: { readonly maxTextBytes: string; readonly maxOutputs: string };
+  private readonly redaction: RedactorRef = { current: Redactor.none };
   private nextId = 0;
   private disposed = false;
 
@@ -98,8 +103,10 @@ export class CellOutputs {
   }
 
   /** Applies one iopub output message (`stream`, `display_data`, `clear_output`, ...) of a run of a cell. */
-  push(cellKey: string, output: IopubOutput): void {
+  push(cellKey: string, message: IopubOutput): void {
     if (this.disposed) return;
+    // Redacted before the model keeps anything of it, metadata included; streams are redacted as a whole.
+    const output = redactOutput(message, this.redaction.current);
     if (output.type === 'update_display_data') {
       this.updateDisplay(output.displayId, output.data, output.metadata);
       return;
@@ -117,6 +124,25 @@ export class CellOutputs {
     else if (this.isFull(cell)) this.dropOutput(cell, undefined);
     else if (output.type === 'error') this.add<FixedEntry>(cell, this.errorEntry(output));
     else this.add<RichEntry>(cell, this.richEntry(cell, output));
+  }
+
+  /**
+   * Sets the secret values to hide in what is pushed from now on; they come from the kernel once it runs
+   * (readKernelEnvironment). Outputs made before stay as they are (stream outputs still growing are redacted
+   * from their next edit), and VS Code may have saved them: the adapter sets it before a cell runs.
+   */
+  setRedactor(redactor: Redactor): void {
+    this.redaction.current = redactor;
+  }
+
+  /**
+   * The cell's run ended, so its last stream output gets no more text: what it held back because it could be
+   * the start of a secret value (see RedactedStreamText) is shown at the next flush.
+   */
+  settle(cellKey: string): void {
+    const cell = this.cells.get(cellKey);
+    const last = cell?.outputs[cell.outputs.length - 1];
+    if (cell && last?.kind === 'stream' && last.text.settle()) this.markChanged(cell, last);
   }
 
   /** The edits of every cell changed since the last call: what a throttled flush applies. */
@@ -212,7 +238,7 @@ export class CellOutputs {
     } else if (this.isFull(cell)) {
       this.dropOutput(cell, name);
     } else {
-      const stream = new StreamText(this.maxTextBytes);
+      const stream = new RedactedStreamText(this.maxTextBytes, this.redaction);
       stream.write(text);
       this.add<StreamEntry>(cell, { kind: 'stream', name, text: stream, metadata: STREAM_METADATA });
     }
@@ -241,6 +267,9 @@ export class CellOutputs {
   }
 
   private add<T extends Entry>(cell: CellState, fresh: Fresh<T>): T {
+    // A stream output followed by another output is complete: what it held back can show.
+    const previous = cell.outputs[cell.outputs.length - 1];
+    if (previous?.kind === 'stream' && previous.text.settle()) this.markChanged(cell, previous);
     this.nextId += 1;
     const entry = { ...fresh, id: `out-${this.nextId}`, index: cell.outputs.length } as T;
     cell.outputs.push(entry);
@@ -354,7 +383,7 @@ interface EntryBase {
 interface StreamEntry extends EntryBase {
   readonly kind: 'stream';
   readonly name: StreamName;
-  readonly text: StreamText;
+  readonly text: RedactedStreamText;
 }
 
 interface RichEntry extends EntryBase {
@@ -370,10 +399,6 @@ interface FixedEntry extends EntryBase {
   readonly kind: 'error' | 'notice';
   items: readonly OutputItem[];
 }
-
-const STREAM_METADATA = { outputType: 'stream' };
-/** The notice is saved as plain display data, which is what the user saw. */
-const NOTICE_METADATA = { outputType: 'display_data', metadata: {} };
 
 interface CellState {
   readonly key: string;

@@ -13,6 +13,7 @@ import {
 import { HealthWatch, kernelHealth, refusalCause, type HealthVerdict } from './connectionHealth';
 import { deleteSession, interruptKernel, type ServerRef, type SessionModel } from './kernelsApi';
 import { IopubProbe } from './iopubProbe';
+import { evaluateUserExpressions, type ExpressionResults, type UserExpressions } from './kernelEnvironment';
 import { CellRun, SequentialTurns } from './cellRun';
 import { deliverToRun, executeRequest, parentMsgId } from './runMessages';
 import { heldKernel, liveKernel, type Link } from './sessionLink';
@@ -149,6 +150,11 @@ export class HubKernelSession implements KernelSession {
     options.signal?.addEventListener('abort', () => run.finish('aborted'), { once: true });
     void this.settleAdopted(run);
     return run.execution();
+  }
+
+  /** A silent `execute_request` whose reply alone carries the results: see readKernelEnvironment. */
+  evaluateUserExpressions(expressions: UserExpressions, signal?: AbortSignal): Promise<ExpressionResults> {
+    return evaluateUserExpressions(liveKernel(this.link), expressions, signal);
   }
 
   async interrupt(signal?: AbortSignal): Promise<void> {

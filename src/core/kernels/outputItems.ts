@@ -54,10 +54,21 @@ export function errorItem({ ename, evalue, traceback }: ErrorOutput): OutputItem
  */
 export function mimeBytes(mime: string, value: unknown): Uint8Array {
   if (value === undefined || value === null || value === '') return new Uint8Array(0);
-  if (mime === 'application/json' || mime.endsWith('+json')) return utf8(JSON.stringify(value));
-  const base64 = mime.startsWith('image/') && mime !== 'image/svg+xml';
-  if (base64 && (typeof value === 'string' || Array.isArray(value))) return base64Bytes(textOf(value));
+  if (isJsonMime(mime)) return utf8(JSON.stringify(value));
+  if (isBase64Mime(mime) && (typeof value === 'string' || Array.isArray(value))) {
+    return base64Bytes(textOf(value));
+  }
   return utf8(textOf(value));
+}
+
+/** Whether a MIME type's value is JSON (`application/json`, `*+json`), kept as `JSON.stringify` of it. */
+export function isJsonMime(mime: string): boolean {
+  return mime === 'application/json' || mime.endsWith('+json');
+}
+
+/** Whether a MIME type is a binary one Jupyter sends as base64 and VS Code keeps as bytes (images but SVG). */
+export function isBase64Mime(mime: string): boolean {
+  return mime.startsWith('image/') && mime !== 'image/svg+xml' && !isJsonMime(mime);
 }
 
 /**
@@ -109,6 +120,11 @@ export function errorMetadata({ ename, evalue, traceback }: ErrorOutput): Record
     originalError: { output_type: 'error', ename, evalue, traceback: [...traceback] },
   };
 }
+
+/** The VS Code metadata of a stream output. */
+export const STREAM_METADATA = { outputType: 'stream' };
+/** The metadata of the notice that ends a cell past its output limit: saved as the display data it shows. */
+export const NOTICE_METADATA = { outputType: 'display_data', metadata: {} };
 
 /** The last line of a stream output or `text/plain` item cut at `limit` bytes. */
 export function textNotice(droppedBytes: number, limit: number, setting: string): string {

@@ -74,6 +74,14 @@ export class StreamText {
     return result;
   }
 
+  /**
+   * The kept text in its two parts, for redaction (redactStream.ts): the finished lines as UTF-8, which later
+   * text only ever appends to, and the line being written, which `\r` and `\b` can still change.
+   */
+  parts(): { committed: Uint8Array; line: string } {
+    return { committed: this.committed.subarray(0, this.committedBytes), line: this.lineText() };
+  }
+
   private get lineLength(): number {
     return Math.max(this.topLength, this.baseLength);
   }

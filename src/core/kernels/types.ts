@@ -4,6 +4,8 @@
  * @jupyterlab/services; nothing here depends on it, so the output model and its tests need no kernel at all.
  */
 
+import type { ExpressionResults, UserExpressions } from './kernelEnvironment';
+
 /** A MIME bundle as Jupyter sends it: text for text types, base64 for binary ones, JSON for `+json` types. */
 export type MimeBundle = Record<string, unknown>;
 
@@ -113,6 +115,11 @@ export interface KernelSession {
    * server replays what it buffered, and runs still pending carry on.
    */
   reconnect(signal?: AbortSignal): Promise<void>;
+  /**
+   * An execute_request with only `user_expressions` (silent, no history): their results come back in the
+   * execute_reply to this client alone, never on iopub (kernelEnvironment.ts reads secrets' values with it).
+   */
+  evaluateUserExpressions(expressions: UserExpressions, signal?: AbortSignal): Promise<ExpressionResults>;
   /** Closes the websocket and forgets local state; the kernel keeps running on the server. */
   dispose(): void;
 }

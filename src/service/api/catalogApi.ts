@@ -3,6 +3,7 @@ import type { MeResponse, SearchResponse } from '../../core/catalog/schemas';
 import type { Logger } from '../../core/logger';
 import type { ServiceConfig } from '../config';
 import { RequestError, sendJson } from '../http';
+import { authoringHandler } from './authoring';
 import { CallerAuth } from './callerAuth';
 import { callerOf, type Handlers } from './operation';
 import type { ApiRoutes, Caller } from './routes';
@@ -13,13 +14,15 @@ import type { ApiRoutes, Caller } from './routes';
  */
 export class CatalogApi {
   private readonly auth: CallerAuth;
+  private readonly authoring: ServiceConfig['authoring'];
 
   constructor(
     config: ServiceConfig,
-    log: Logger,
+    private readonly log: Logger,
     private readonly parts: readonly ApiRoutes[],
   ) {
     this.auth = new CallerAuth(config, log);
+    this.authoring = config.authoring;
   }
 
   /** The caller a request's token belongs to, checked at the hub (and cached briefly). */
@@ -35,6 +38,7 @@ export class CatalogApi {
   /** The catalog's operations, its parts' included, by id. */
   handlers(): Handlers {
     const own: Handlers = {
+      getAuthoring: authoringHandler(this.authoring, this.log),
       getMe: (ctx) => {
         const caller = callerOf(ctx);
         const me: MeResponse = { name: caller.name, groups: caller.groups, maintainer: caller.maintainer };

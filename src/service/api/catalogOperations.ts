@@ -10,6 +10,7 @@ import {
   VERSION_PATTERN,
   VERSION_RULE,
   auditResponseSchema,
+  authoringResponseSchema,
   directoryListingSchema,
   meResponseSchema,
   searchResponseSchema,
@@ -122,6 +123,17 @@ export const CATALOG_OPERATIONS: readonly Operation[] = [
     tag: 'catalog',
     summary: 'Who the token belongs to, their groups, and whether they maintain the catalog',
     responses: { 200: { description: 'The caller.', content: json(meResponseSchema) } },
+  }),
+  catalog({
+    id: 'getAuthoring',
+    method: 'GET',
+    path: CATALOG_ROUTES.authoring,
+    tag: 'catalog',
+    summary: "The team's header template and the environment variables whose values outputs never show",
+    responses: {
+      200: { description: 'The template and the names to redact.', content: json(authoringResponseSchema) },
+      500: errorResponse('The operator’s template cannot be read or is not a notebook; `message` says why.'),
+    },
   }),
   catalog({
     id: 'search',

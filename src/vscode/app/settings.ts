@@ -1,6 +1,7 @@
 import vscode = require('vscode');
 import { DEFAULT_SERVICE_PATH, checkHubUrl, type HubUrl } from '../../core/auth';
 import { DEFAULT_MAX_OUTPUTS, DEFAULT_MAX_TEXT_BYTES } from '../../core/kernels/cellOutputs';
+import { LINT_RULES, type LintRuleId } from '../../core/lint/types';
 import type { Logger } from '../../core/logger';
 import { checkRelativePath } from '../../core/uris/relativePath';
 import { DisposableStore } from './lifecycle';
@@ -16,6 +17,8 @@ export const SettingKeys = {
   maxOutputs: `${SECTION}.output.maxOutputs`,
   sharedNotebookFolder: `${SECTION}.kernels.sharedNotebookFolder`,
   ackNudge: `${SECTION}.kernels.ackNudge`,
+  lintEnabled: `${SECTION}.lint.enabled`,
+  lintRules: `${SECTION}.lint.rules`,
 } as const;
 
 /** How a browser sign-in gets its code back (`hubNotebooks.signIn.callback`). */
@@ -108,6 +111,18 @@ export class Settings extends DisposableStore {
   /** Whether kernel websockets nudge a stock server past its Nagle stall (`hubNotebooks.kernels.ackNudge`). */
   get ackNudge(): boolean {
     return this.config().get<unknown>('kernels.ackNudge', true) !== false;
+  }
+
+  /** Whether notebooks are linted at all (`hubNotebooks.lint.enabled`). */
+  get lintEnabled(): boolean {
+    return this.config().get<unknown>('lint.enabled', true) !== false;
+  }
+
+  /** The lint rules turned off in `hubNotebooks.lint.rules` (`{"secret-assignment": false}`). */
+  get lintDisabledRules(): ReadonlySet<LintRuleId> {
+    const raw = this.config().get<unknown>('lint.rules', {});
+    const rules = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    return new Set(LINT_RULES.filter((rule) => rules[rule] === false));
   }
 
   /**

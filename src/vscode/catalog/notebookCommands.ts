@@ -54,6 +54,11 @@ export function notebookCommands(deps: NotebookCommandDeps) {
  */
 export async function openNotebook(uri: vscode.Uri, log: Logger): Promise<void> {
   try {
+    // Other files open in the editor VS Code picks for them: text, or the image viewer.
+    if (!uri.path.endsWith('.ipynb')) {
+      await vscode.commands.executeCommand('vscode.open', uri);
+      return;
+    }
     const document = await vscode.workspace.openNotebookDocument(uri);
     await vscode.window.showNotebookDocument(document);
   } catch (err) {

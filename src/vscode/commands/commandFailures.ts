@@ -27,6 +27,20 @@ const DOING: Record<CommandId, string> = {
   [CommandIds.restartKernel]: 'restart the kernel',
   [CommandIds.restartKernelAndRunAll]: 'restart the kernel and run all cells',
   [CommandIds.shutdownKernel]: 'shut down the kernel',
+  [CommandIds.newNotebook]: 'create the notebook',
+  [CommandIds.newNotebookFromTemplate]: 'create the notebook from the template',
+  [CommandIds.newFolder]: 'create the folder',
+  [CommandIds.rename]: 'rename it',
+  [CommandIds.deleteEntry]: 'delete it',
+  [CommandIds.duplicate]: 'duplicate it',
+  [CommandIds.openInExplorer]: 'add My Notebooks to the Explorer',
+  [CommandIds.uploadToHub]: 'upload to the hub',
+  [CommandIds.moveToHub]: 'move it to the hub',
+  [CommandIds.saveToHub]: 'save it to the hub',
+  [CommandIds.createCheckpoint]: 'create the checkpoint',
+  [CommandIds.restoreCheckpoint]: 'restore the checkpoint',
+  [CommandIds.compareWithCheckpoint]: 'compare with the checkpoint',
+  [CommandIds.lintShowFixNote]: 'show the quick fix’s note',
 };
 
 const SHOW_LOG = 'Show Log';

@@ -24,6 +24,21 @@ export const CommandIds = {
   restartKernel: 'hubNotebooks.restartKernel',
   restartKernelAndRunAll: 'hubNotebooks.restartKernelAndRunAll',
   shutdownKernel: 'hubNotebooks.shutdownKernel',
+  newNotebook: 'hubNotebooks.newNotebook',
+  newNotebookFromTemplate: 'hubNotebooks.newNotebookFromTemplate',
+  newFolder: 'hubNotebooks.newFolder',
+  rename: 'hubNotebooks.rename',
+  deleteEntry: 'hubNotebooks.delete',
+  duplicate: 'hubNotebooks.duplicate',
+  openInExplorer: 'hubNotebooks.openMyNotebooksInExplorer',
+  uploadToHub: 'hubNotebooks.uploadToHub',
+  moveToHub: 'hubNotebooks.moveToHub',
+  saveToHub: 'hubNotebooks.saveToHub',
+  createCheckpoint: 'hubNotebooks.createCheckpoint',
+  restoreCheckpoint: 'hubNotebooks.restoreCheckpoint',
+  compareWithCheckpoint: 'hubNotebooks.compareWithCheckpoint',
+  /** Shows a lint quick fix's note after its edit (the code action's command); hidden from the palette. */
+  lintShowFixNote: 'hubNotebooks.lint.showFixNote',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -1,8 +1,8 @@
 import vscode = require('vscode');
 import type { HubUrl } from '../../core/auth';
 import type { CatalogApi } from '../../core/catalog';
-import type { SupportedNotebook, SupportedVersion } from '../../core/catalog/schemas';
 import { ContentsConflictError, type ContentsApi, type ContentsEntry } from '../../core/contents';
+import type { ContentsAuthoring } from '../../core/contents/types';
 import { parseHubnbPath } from '../../core/uris/hubnbUri';
 import type { Logger } from '../../core/logger';
 import type { HubnbLocation } from '../../core/uris/types';
@@ -11,6 +11,7 @@ import { readOnly, toFileSystemError, type Access } from './hubnbErrors';
 import { dedupe, directory, entryStat, fileStat } from './hubnbStats';
 import { resolveSaveConflict, type SaveConflict } from './saveConflict';
 import type { HubServers } from '../hub/serverStart';
+import { currentVersion, findVersion, folderNamed, keyOf, named, viewOf, type View } from './hubnbViews';
 
 /** What a file looked like when the provider last read, wrote or reported it. */
 export interface SeenVersion {
@@ -28,8 +29,6 @@ export interface HubnbFileSystemDeps {
   coalesceMs?: number;
 }
 
-/** Query of a read-only view of an own file: the hub's current version, or the bytes of a refused save. */
-type View = 'hub' | 'unsaved';
 interface Target {
   hubUrl: HubUrl;
   location: HubnbLocation;
@@ -65,7 +64,7 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
   stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     return this.guard(uri, 'read', async (t) => {
       const loc = t.location;
-      if (t.view === 'unsaved') {
+      if (t.view?.kind === 'unsaved') {
         return fileStat(vscode.FileType.File, Date.now(), this.unsavedBytes(uri).length, true);
       }
       switch (loc.area) {
@@ -81,7 +80,7 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
           return directory();
         case 'me': {
           const entry = await this.own(t, (c) => c.stat(loc.path), `open ${named(loc.path)}`);
-          return entryStat(entry, t.view === 'hub' || !entry.writable);
+          return entryStat(entry, t.view !== undefined || !entry.writable);
         }
         case 'team': {
           const entry = await this.catalog(t, (c) => c.statTeamEntry(loc.user, loc.path));
@@ -136,9 +135,10 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
   readFile(uri: vscode.Uri): Promise<Uint8Array> {
     return this.guard(uri, 'read', async (t) => {
       const loc = t.location;
-      if (t.view === 'unsaved') return this.unsavedBytes(uri);
+      if (t.view?.kind === 'unsaved') return this.unsavedBytes(uri);
       switch (loc.area) {
         case 'me': {
+          if (t.view?.kind === 'checkpoint') return this.checkpointBytes(t, uri, loc.path, t.view.id);
           const file = await this.own(t, (c) => c.read(loc.path), `open ${named(loc.path)}`);
           // The hub-version view is a fresh look for a comparison; what the editor saw stays the baseline.
           if (!t.view) this.remember(uri, file.entry);
@@ -200,10 +200,12 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
     });
   }
 
-  delete(uri: vscode.Uri, _options?: { readonly recursive: boolean }): Promise<void> {
+  delete(uri: vscode.Uri, options?: { readonly recursive: boolean }): Promise<void> {
     return this.guard(uri, 'write', async (t) => {
       const path = this.ownPath(t, uri);
-      await this.own(t, (c) => c.delete(path), `delete ${named(path)}`);
+      const action = `delete ${named(path)}`;
+      if (options?.recursive) await this.withAuthoring(t, (a) => a.deleteTree(path), action);
+      else await this.own(t, (c) => c.delete(path), action);
       this.forget(uri);
       this.fire([{ type: vscode.FileChangeType.Deleted, uri }]);
     });
@@ -231,6 +233,27 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
     });
   }
 
+  /**
+   * Copies a file into the user's own home: from the home itself (Duplicate, the Explorer's copy and paste) or
+   * from a teammate's or supported notebook. Folders are not copied.
+   */
+  copy(source: vscode.Uri, destination: vscode.Uri, options: { readonly overwrite: boolean }): Promise<void> {
+    return this.guard(destination, 'write', async (t) => {
+      const target = this.ownPath(t, destination);
+      const existing = await this.statIfExists(t, target);
+      if (existing && !options.overwrite) throw vscode.FileSystemError.FileExists(destination);
+      if (existing?.type === 'directory') throw vscode.FileSystemError.FileIsADirectory(destination);
+      const from = await this.target(source, 'read');
+      const action = `copy to ${named(target)}`;
+      const entry =
+        from.location.area === 'me' && !from.view && source.authority === destination.authority
+          ? await this.withAuthoring(t, (a) => a.copy(this.ownPath(from, source), target), action)
+          : await this.own(t, async (c) => c.write(target, await this.readFile(source)), action);
+      this.remember(destination, entry);
+      this.fire([{ type: vscode.FileChangeType.Created, uri: destination }]);
+    });
+  }
+
   /** The version the provider last read or wrote of a file, for RemoteChangeWatcher. */
   lastSeen(uri: vscode.Uri): SeenVersion | undefined {
     return this.seen.get(keyOf(uri));
@@ -243,20 +266,7 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
   async remoteVersion(uri: vscode.Uri): Promise<SeenVersion | undefined> {
     try {
       const t = await this.target(uri, 'read');
-      if (t.view) return undefined;
-      const loc = t.location;
-      const { contents, catalog } = await this.deps.clients.account(t.hubUrl);
-      if (loc.area === 'me') {
-        const { lastModified, hash } = await contents.stat(loc.path);
-        return { lastModified, hash };
-      }
-      if (loc.area === 'team') {
-        const { lastModified } = await catalog.statTeamEntry(loc.user, loc.path);
-        return { lastModified, hash: undefined };
-      }
-      if (loc.area !== 'supported') return undefined;
-      const version = findVersion(await catalog.getSupported(loc.name), loc.version);
-      return { lastModified: version.publishedAt, hash: undefined };
+      return t.view ? undefined : await currentVersion(await this.deps.clients.account(t.hubUrl), t.location);
     } catch (err) {
       this.deps.logger.debug(`could not check ${uri.toString()} for changes: ${String(err)}`);
       return undefined;
@@ -313,6 +323,30 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
     return servers.withServer(t.hubUrl, () => clients.run(t.hubUrl, (a) => op(a.contents)), action);
   }
 
+  /** Like `own`, with the uploads, copies, folder deletes and checkpoint reads of contentsAuthoring.ts. */
+  private withAuthoring<T>(
+    t: Target,
+    op: (authoring: ContentsAuthoring) => Promise<T>,
+    action: string,
+  ): Promise<T> {
+    const { clients, servers } = this.deps;
+    return servers.withServer(t.hubUrl, () => clients.run(t.hubUrl, (a) => op(a.authoring)), action);
+  }
+
+  /**
+   * A checkpoint's bytes. Without a GET for them the server's file is restored, read and put back as it was
+   * (checkpointContent.ts): the same bytes with a new time, which becomes the open editor's baseline.
+   */
+  private async checkpointBytes(t: Target, uri: vscode.Uri, path: string, id: string): Promise<Uint8Array> {
+    const action = `compare ${named(path)} with its checkpoint`;
+    const read = await this.withAuthoring(t, (a) => a.readCheckpoint(path, id), action);
+    const seen = this.seen.get(keyOf(uri));
+    if (read.via === 'restore' && seen && (seen.hash === undefined || seen.hash === read.entry.hash)) {
+      this.remember(uri, read.entry);
+    }
+    return read.bytes;
+  }
+
   private catalog<T>(t: Target, op: (catalog: CatalogApi) => Promise<T>): Promise<T> {
     return this.deps.clients.run(t.hubUrl, (a) => op(a.catalog));
   }
@@ -367,34 +401,4 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
       if (batch.length > 0) this.emitter.fire(batch);
     }, this.deps.coalesceMs ?? 50);
   }
-}
-
-/** A file's identity without the view query, so the hub-version and unsaved views share its entries. */
-function keyOf(uri: vscode.Uri): string {
-  return `${uri.authority}${uri.path}`;
-}
-
-/** A version of a supported notebook, `current` resolved; FileNotFound when there is no such version. */
-function findVersion(nb: SupportedNotebook, version: string): SupportedVersion {
-  const wanted = version === 'current' ? nb.currentVersion : version;
-  const found = nb.versions.find((v) => v.version === wanted);
-  if (!found) throw vscode.FileSystemError.FileNotFound(`${nb.name} has no version ${wanted}.`);
-  return found;
-}
-
-function viewOf(uri: vscode.Uri, location: HubnbLocation): View | undefined {
-  if (uri.query === '') return undefined;
-  const view = new URLSearchParams(uri.query).get('version');
-  if (location.area === 'me' && (view === 'hub' || view === 'unsaved')) return view;
-  throw vscode.FileSystemError.FileNotFound(`${uri.toString()} names no file: unknown query.`);
-}
-
-/** A file's name as the server-start question says it. */
-function named(path: string): string {
-  return path.split('/').pop() || path;
-}
-
-/** A folder's name as the server-start question says it; the home folder is My Notebooks. */
-function folderNamed(path: string): string {
-  return path === '' ? 'My Notebooks' : named(path);
 }

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { HubUrl } from '../../core/auth/hubUrl';
 import type { CatalogApi } from '../../core/catalog/types';
-import type { ContentsApi } from '../../core/contents/types';
+import type { ContentsApi, ContentsAuthoring } from '../../core/contents/types';
 import type { HubClient, HubTransport } from '../../core/hub';
 import { CatalogError } from '../../core/catalog/errors';
 import { HubUnavailableError, InvalidHubResponseError, ServerNotRunningError } from '../../core/hub';
@@ -25,6 +25,8 @@ export interface AccountRunner<Account> {
 export interface HubAccount extends SignedInHub {
   /** The user's own files: their server's contents API, rooted at their home folder (notebook_dir is /home). */
   contents: ContentsApi;
+  /** Uploads, copies, folder deletes and checkpoint reads on the same files (contentsAuthoring.ts). */
+  authoring: ContentsAuthoring;
   /** The hub service's catalog: teammates' and supported notebooks. */
   catalog: CatalogApi;
   hub: HubClient;

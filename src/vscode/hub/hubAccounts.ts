@@ -1,7 +1,7 @@
 import vscode = require('vscode');
 import { isExpired, withReauth, type HubUrl, type StoredSession } from '../../core/auth';
 import { createCatalogClient } from '../../core/catalog';
-import { createContentsClient } from '../../core/contents';
+import { createContentsAuthoring, createContentsClient } from '../../core/contents';
 import { HubAuthError, HubClient, createHubTransport } from '../../core/hub';
 import type { Logger } from '../../core/logger';
 import { SingleFlight } from '../../core/singleFlight';
@@ -206,6 +206,7 @@ export class HubAccounts extends DisposableStore implements NotebookHubs, Accoun
       hubUrl,
       user,
       contents: createContents({ transport, user, root: user }),
+      authoring: createContentsAuthoring({ transport, user, root: user }),
       catalog: createCatalog({ transport, servicePath: this.deps.settings.servicePath }),
       hub: new HubClient(transport),
       transport,

@@ -8,6 +8,7 @@ import { HUBNB_SCHEME } from '../../core/uris/types';
 import { hostOf } from '../auth/authSession';
 import type { HubAccount } from '../hub/hubAccess';
 import { DisposableStore } from '../app/lifecycle';
+import { RunConsent } from './runConsent';
 import { NotebookKernel, type KernelTarget, type NotebookKernelDeps } from './notebookKernel';
 import { OutputWriter } from './outputWriter';
 import { ReattachStore } from './reattachStore';
@@ -16,7 +17,10 @@ import { messageOf } from '../../core/errors';
 /** The notebook type of VS Code's built-in ipynb serializer, which opens hub notebooks and local ones alike. */
 export const JUPYTER_NOTEBOOK_TYPE = 'jupyter-notebook';
 
-export interface KernelControllersDeps extends Omit<NotebookKernelDeps, 'reattach' | 'onSessionOpened'> {
+export interface KernelControllersDeps extends Omit<
+  NotebookKernelDeps,
+  'reattach' | 'consent' | 'onSessionOpened'
+> {
   clients: NotebookKernelDeps['clients'] & {
     signedInAccounts(): Promise<{ hubUrl: HubUrl; user: string }[]>;
     account(hubUrl: HubUrl): Promise<HubAccount>;
@@ -44,6 +48,7 @@ export class HubKernelControllers extends DisposableStore {
   private readonly kernels = new Map<string, NotebookKernel>();
   private readonly selected = new Map<string, string>();
   private readonly reattach: ReattachStore;
+  private readonly consent: RunConsent;
   private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when a notebook's kernel or its state changes (for the status bar). */
   readonly onDidChange = this.changed.event;
@@ -52,6 +57,7 @@ export class HubKernelControllers extends DisposableStore {
   constructor(private readonly deps: KernelControllersDeps) {
     super();
     this.reattach = new ReattachStore(deps.workspaceState);
+    this.consent = new RunConsent(deps.globalState);
     this._register(deps.clients.onDidChange(() => this.refresh()));
     this._register(vscode.workspace.onDidOpenNotebookDocument((nb) => this.prefer(nb)));
     this._register(vscode.workspace.onDidCloseNotebookDocument((nb) => this.forget(nb)));
@@ -154,7 +160,12 @@ export class HubKernelControllers extends DisposableStore {
       kernel = new NotebookKernel(
         notebook,
         target,
-        { ...this.deps, reattach: this.reattach, onSessionOpened: () => this.refresh() },
+        {
+          ...this.deps,
+          reattach: this.reattach,
+          consent: this.consent,
+          onSessionOpened: () => this.refresh(),
+        },
         (outputs) => new OutputWriter(outputs, this.deps.logger),
       );
       kernel.onDidChangeState(() => this.changed.fire());

@@ -17,6 +17,7 @@ import { HUBNB_SCHEME, type HubnbLocation } from '../../core/uris/types';
 import { hostOf } from '../auth/authSession';
 import { toAbortSignal, toCancellationToken } from '../app/cancellation';
 import type { AccountRunner, HubAccount } from '../hub/hubAccess';
+import { redactorFor } from './kernelRedaction';
 import type { ReattachStore } from './reattachStore';
 import { messageOf } from '../../core/errors';
 
@@ -44,6 +45,8 @@ export interface NotebookKernelDeps {
     readonly ackNudge: boolean;
   };
   reattach: ReattachStore;
+  /** Asks before a teammate's notebook runs as the viewer (runConsent.ts). */
+  consent: { mayRun(notebook: vscode.Uri, viewer: string): Promise<boolean> };
   logger: Logger;
   loadKernels: () => Promise<typeof Kernels>;
   /** Called once a session is open, so controllers can refresh the spec list of a server that just started. */
@@ -90,6 +93,7 @@ export class NotebookKernel implements vscode.Disposable {
     cells: readonly vscode.NotebookCell[],
     controller: vscode.NotebookController,
   ): Promise<void> {
+    if (!(await this.deps.consent.mayRun(this.notebook.uri, this.target.user))) return;
     const executions = cells.map((cell) => ({
       cell,
       execution: controller.createNotebookCellExecution(cell),
@@ -215,11 +219,19 @@ export class NotebookKernel implements vscode.Disposable {
             await result.session.shutdown(signal);
             result = await client.openSession({ path, kernelName, fresh: true, signal });
           }
-          return { session: result.session, path };
+          // The secrets' values are known before the first run, so no output of it shows one.
+          const specs = () => client.listKernelSpecs(signal);
+          const redactor = await redactorFor(
+            result.session,
+            { catalog: account.catalog, specs, logger: this.deps.logger },
+            signal,
+          );
+          return { session: result.session, path, redactor };
         }),
       `run the cells of ${this.notebook.uri.path.split('/').pop() ?? 'this notebook'} (its kernel runs there)`,
     );
-    const { session, path } = opened;
+    const { session, path, redactor } = opened;
+    this.outputs.setRedactor(redactor);
     if (this.disposed) {
       session.dispose();
       // Closing the notebook cancels its runs: nothing to tell the user.

@@ -45,6 +45,8 @@ export class OutputWriter implements vscode.Disposable {
 
   /** Shows whatever is pending and forgets the execution: call before `execution.end()`. */
   async finish(cellKey: string): Promise<void> {
+    // The end of a stream that could begin a secret is held back while the cell runs; it ends now.
+    this.model.settle(cellKey);
     await this.applyPending();
     this.executions.delete(cellKey);
   }

@@ -9,7 +9,14 @@ import { createAccountItem, showSignedOut } from '../auth/accountItem';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL } from '../auth/authIds';
 import { CommandIds, type CommandId } from '../commands/commandIds';
 import { ViewIds, type ViewId } from '../trees/treeNodes';
-import { AuthenticationRelay, FileSystemRelay, Relay, TreeRelay, UriRelay } from './relays';
+import {
+  AuthenticationRelay,
+  FileSystemRelay,
+  Relay,
+  TreeRelay,
+  UriRelay,
+  type TreeProvider,
+} from './relays';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -25,7 +32,7 @@ export interface ShellPorts {
   readonly fileSystem: (provider: vscode.FileSystemProvider) => vscode.Disposable;
   /** Throws when VS Code refused the shell's URI handler, so sign-in can fall back to a loopback listener. */
   readonly uriHandler: (handler: vscode.UriHandler) => vscode.Disposable;
-  readonly treeData: (view: ViewId, provider: vscode.TreeDataProvider<unknown>) => vscode.Disposable;
+  readonly treeData: (view: ViewId, provider: TreeProvider) => vscode.Disposable;
 }
 
 /** The rest of the extension (hubNotebooks.ts, dist/main.js): built once, on first use. */
@@ -149,7 +156,8 @@ export class ExtensionShell extends DisposableStore {
     for (const view of Object.values(ViewIds)) {
       const relay = this._register(new TreeRelay(load, view));
       relays.set(view, relay);
-      this._register(vscode.window.createTreeView(view, { treeDataProvider: relay, showCollapseAll: true }));
+      const options = { treeDataProvider: relay, dragAndDropController: relay, showCollapseAll: true };
+      this._register(vscode.window.createTreeView(view, { ...options, canSelectMany: true }));
     }
     return (view, provider) => {
       const relay = relays.get(view);

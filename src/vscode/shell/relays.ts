@@ -164,16 +164,29 @@ export class FileSystemRelay implements vscode.FileSystemProvider, vscode.Dispos
 }
 
 /** A view's data provider from activation on; its items are the real provider's, so it is attached by then. */
-export class TreeRelay implements vscode.TreeDataProvider<unknown>, vscode.Disposable {
+export class TreeRelay
+  implements vscode.TreeDataProvider<unknown>, vscode.TreeDragAndDropController<unknown>, vscode.Disposable
+{
   private readonly changed = new vscode.EventEmitter<unknown>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly relay: Relay<vscode.TreeDataProvider<unknown>>;
+  private readonly relay: Relay<TreeProvider>;
+  /** Drops of hub entries (ours) and of files (the OS, VS Code's Explorer); drags of hub entries. */
+  readonly dropMimeTypes = [HUB_ENTRIES_MIME, 'text/uri-list', 'files'];
+  readonly dragMimeTypes = [HUB_ENTRIES_MIME];
 
   constructor(load: LoadRest, view: string) {
     this.relay = new Relay(load, `the view ${view}`);
   }
 
-  attach(provider: vscode.TreeDataProvider<unknown>): vscode.Disposable {
+  handleDrag(source: readonly unknown[], data: vscode.DataTransfer, token: vscode.CancellationToken) {
+    return this.relay.current?.handleDrag?.(source, data, token);
+  }
+
+  async handleDrop(target: unknown, data: vscode.DataTransfer, token: vscode.CancellationToken) {
+    return (await this.relay.get()).handleDrop?.(target, data, token);
+  }
+
+  attach(provider: TreeProvider): vscode.Disposable {
     return this.relay.attach(
       provider,
       provider.onDidChangeTreeData?.((e) => this.changed.fire(e)),
@@ -193,6 +206,13 @@ export class TreeRelay implements vscode.TreeDataProvider<unknown>, vscode.Dispo
     this.changed.dispose();
   }
 }
+
+/** What a view's provider may be: its data, and what dragging and dropping on it does. */
+export type TreeProvider = vscode.TreeDataProvider<unknown> &
+  Partial<vscode.TreeDragAndDropController<unknown>>;
+
+/** The data-transfer type of hub entries dragged in the Hub Notebooks views: their hubnb URIs, JSON. */
+export const HUB_ENTRIES_MIME = 'application/vnd.hub-notebooks.entries+json';
 
 /** The extension's URI handler from activation on: sign-in callbacks go to the real router. */
 export class UriRelay implements vscode.UriHandler {

@@ -13,7 +13,7 @@ import { ViewIds, type MessageNode, type MyEntryNode, type TreeNode } from './tr
 
 /**
  * The model of My Notebooks: the user's home on each hub, through their own server's contents API. Folders
- * are listed when expanded; only folders and notebooks are shown. A stopped server is reported, never started:
+ * are listed when expanded; every file but hidden ones is shown. A stopped server is reported, never started:
  * starting one takes the user's consent (Start Server).
  */
 export class MyNotebooksModel extends TreeModel {
@@ -47,7 +47,10 @@ export class MyNotebooksModel extends TreeModel {
       const nodes = await this.list(hub, '');
       return nodes.length > 0
         ? { nodes }
-        : { empty: 'No notebooks yet. Create one in JupyterLab, or save a copy of a team notebook here.' };
+        : {
+            empty:
+              'No notebooks yet. Make one with New Notebook from Template, or save a copy of a team notebook here.',
+          };
     } catch (err) {
       if (!isServerStopped(err)) throw err;
       return {
@@ -127,10 +130,9 @@ function isInHome(uri: vscode.Uri): boolean {
   }
 }
 
-/** Folders and notebooks; hidden names never (the server leaves them out too, unless told otherwise). */
+/** Every file and folder but hidden ones (the server leaves them out too, unless told otherwise). */
 function isShown(entry: ContentsEntry): boolean {
-  if (entry.name.startsWith('.')) return false;
-  return entry.type === 'directory' || (entry.type === 'notebook' && entry.name.endsWith('.ipynb'));
+  return !entry.name.startsWith('.');
 }
 
 /** Folders first, then by name, the order of a file explorer. */

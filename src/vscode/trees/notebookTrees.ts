@@ -9,7 +9,8 @@ import { NotebookTree } from './notebookTree';
 import { SupportedModel } from './supportedModel';
 import { TeamModel } from './teamModel';
 import type { TreeModel, ViewState } from './treeModel';
-import { ViewIds, type ViewId } from './treeNodes';
+import { ViewIds, type TreeNode, type ViewId } from './treeNodes';
+import type { TreeProvider } from '../shell/relays';
 
 /** Context keys the views' `viewsWelcome` and title-bar menus use (package.json). */
 export const TreeContextKeys = {
@@ -33,7 +34,9 @@ export interface NotebookTreeDeps {
    * Attaches a view's data provider to the view the activation bundle made (ShellPorts.treeData); by default
    * the view is made here.
    */
-  attach?: (view: ViewId, provider: vscode.TreeDataProvider<unknown>) => vscode.Disposable;
+  attach?: (view: ViewId, provider: TreeProvider) => vscode.Disposable;
+  /** What dragging and dropping does in each view (treeDrops.ts); nothing when left out. */
+  drops?: (view: ViewId) => Partial<vscode.TreeDragAndDropController<TreeNode>>;
 }
 
 /**
@@ -47,9 +50,12 @@ export class NotebookTrees extends DisposableStore {
   private readonly contextValues = new Map<string, unknown>();
   private readonly attach: NonNullable<NotebookTreeDeps['attach']>;
 
-  constructor({ hubs, servers, fileChanges, log, attach }: NotebookTreeDeps) {
+  private readonly drops: NotebookTreeDeps['drops'];
+
+  constructor({ hubs, servers, fileChanges, log, attach, drops }: NotebookTreeDeps) {
     super();
     this.attach = attach ?? createView;
+    this.drops = drops;
     this.myNotebooks = this._register(new MyNotebooksModel(hubs, servers, log, fileChanges));
     this.team = this._register(new TeamModel(hubs, log));
     this.supported = this._register(new SupportedModel(hubs, log));
@@ -75,7 +81,14 @@ export class NotebookTrees extends DisposableStore {
   }
 
   private register(model: TreeModel, tree: NotebookTree): void {
-    this._register(this.attach(model.view, tree as vscode.TreeDataProvider<unknown>));
+    const provider: vscode.TreeDataProvider<TreeNode> & Partial<vscode.TreeDragAndDropController<TreeNode>> =
+      {
+        onDidChangeTreeData: tree.onDidChangeTreeData,
+        getTreeItem: (node) => tree.getTreeItem(node),
+        getChildren: (node) => tree.getChildren(node),
+        ...this.drops?.(model.view),
+      };
+    this._register(this.attach(model.view, provider as TreeProvider));
     this._register(
       model.onDidChangeState((state: ViewState) => this.setContext(TreeContextKeys.state(model.view), state)),
     );
@@ -89,6 +102,6 @@ export class NotebookTrees extends DisposableStore {
   }
 }
 
-function createView(view: ViewId, provider: vscode.TreeDataProvider<unknown>): vscode.Disposable {
+function createView(view: ViewId, provider: TreeProvider): vscode.Disposable {
   return vscode.window.createTreeView(view, { treeDataProvider: provider, showCollapseAll: true });
 }

@@ -55,12 +55,22 @@ function myEntryItem(node: MyEntryNode): vscode.TreeItem {
   const { entry } = node;
   const folder = entry.type === 'directory';
   const item = fileItem(node, entry.name, folder);
-  item.iconPath = folder ? vscode.ThemeIcon.Folder : new vscode.ThemeIcon('notebook');
+  const notebook = entry.type === 'notebook';
+  // Other files get the file icon theme's icon for their name, from the resource URI.
+  item.iconPath = folder
+    ? vscode.ThemeIcon.Folder
+    : notebook
+      ? new vscode.ThemeIcon('notebook')
+      : vscode.ThemeIcon.File;
   item.tooltip = tooltip([
     ['Path', `~/${entry.path}`],
     ['Modified', when(entry.lastModified)],
   ]);
-  item.contextValue = folder ? ContextValues.myFolder : ContextValues.myNotebook;
+  item.contextValue = folder
+    ? ContextValues.myFolder
+    : notebook
+      ? ContextValues.myNotebook
+      : ContextValues.myFile;
   if (!folder) item.command = openCommand(node);
   return item;
 }

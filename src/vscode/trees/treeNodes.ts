@@ -14,6 +14,8 @@ export const ContextValues = {
   myHubStopped: 'myHubStopped',
   myFolder: 'myFolder',
   myNotebook: 'myNotebook',
+  /** Any other file of the user's own: a script, data, an image. */
+  myFile: 'myFile',
   teammate: 'teammate',
   teamFolder: 'teamFolder',
   teamNotebook: 'teamNotebook',

@@ -7,7 +7,14 @@ import type * as vscode from 'vscode';
 import type { CatalogApi, CatalogFile } from '../../../src/core/catalog/types';
 import type { SupportedNotebook, SupportedVersion } from '../../../src/core/catalog/schemas';
 import { ContentsConflictError } from '../../../src/core/contents/errors';
-import type { ContentsApi, ContentsEntry, ContentsFile, SaveOptions } from '../../../src/core/contents/types';
+import type {
+  ContentsApi,
+  ContentsAuthoring,
+  ContentsEntry,
+  ContentsFile,
+  SaveOptions,
+} from '../../../src/core/contents/types';
+import { deleteTree } from '../../../src/core/contents/deleteTree';
 import {
   HubNotFoundError,
   ServerNotRunningError,
@@ -221,6 +228,7 @@ export function fakeCatalog(overrides: Partial<CatalogApi> = {}): CatalogApi & {
   const unused = () => Promise.reject(new Error('not used'));
   const catalog: CatalogApi = {
     me: unused,
+    authoring: unused,
     listTeammates: record('listTeammates', () => [{ name: 'bob', notebooks: 1, lastModified: null }]),
     listTeamFolder: record('listTeamFolder', (user: string, path: string) => ({
       user,
@@ -280,6 +288,19 @@ export function fakeHubApi(contents: FakeContents) {
   return hub;
 }
 
+/** The authoring calls over the fake contents: copies and uploads by read and write, trees by the core's walk. */
+export function fakeAuthoring(contents: FakeContents): ContentsAuthoring {
+  const unused = () => Promise.reject(new Error('not used'));
+  return {
+    upload: (path, source) => contents.write(path, source as Uint8Array),
+    verifyUpload: unused,
+    duplicate: unused,
+    copy: async (from, to) => contents.write(to, (await contents.read(from)).bytes),
+    deleteTree: (path) => deleteTree(contents, path),
+    readCheckpoint: unused,
+  };
+}
+
 /** The provider over the fakes, with the real HubServers and (unless replaced) the real conflict dialog. */
 export function makeFileSystem(options: { catalog?: CatalogApi; coalesceMs?: number } = {}) {
   const contents = new FakeContents();
@@ -292,6 +313,7 @@ export function makeFileSystem(options: { catalog?: CatalogApi; coalesceMs?: num
     hubUrl: HUB_URL,
     user: 'alice',
     contents,
+    authoring: fakeAuthoring(contents),
     catalog,
     hub: hub as unknown as HubClient,
     transport: { baseUrl: new URL(HUB_URL) } as unknown as HubTransport,

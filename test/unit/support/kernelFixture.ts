@@ -28,6 +28,7 @@ import { ReattachStore, type ReattachRecord } from '../../../src/vscode/kernels/
 import { recordingLogger } from './authFixture';
 import { TEST_HUB } from '../../support/hubUrls';
 import { fakeTransport, type HubCall } from './fakeTransport';
+import { RunConsent } from '../../../src/vscode/kernels/runConsent';
 
 export { until } from './authFixture';
 export { fake };
@@ -90,6 +91,8 @@ export class FakeSession implements KernelSession {
   readonly adopted: FakeRun[] = [];
   /** 'interrupt', 'restart', 'shutdown', 'reconnect' and 'dispose', in order. */
   readonly calls: string[] = [];
+  /** What `evaluateUserExpressions` answers: each expression's result, by its key. */
+  expressionResults: Record<string, unknown> = {};
   private readonly stateListeners = new Set<(state: KernelState) => void>();
   private readonly faultListeners = new Set<(error: Error) => void>();
 
@@ -143,6 +146,11 @@ export class FakeSession implements KernelSession {
   reconnect(): Promise<void> {
     return this.record('reconnect');
   }
+  evaluateUserExpressions(expressions: Readonly<Record<string, string>>): Promise<Record<string, unknown>> {
+    this.calls.push(`expressions ${Object.keys(expressions).join(',')}`);
+    return Promise.resolve(this.expressionResults);
+  }
+
   dispose(): void {
     this.calls.push('dispose');
   }
@@ -177,8 +185,17 @@ export class FakeKernelClient {
       }
     );
   }
+  /** The environment the kernels' `user_expressions` read (kernelEnvironment.ts), by name. */
+  environment: Record<string, string> = {};
   newSession(path: string, kernelName: string): FakeSession {
     const session = new FakeSession(path, kernelName, this.sessions.length + 1);
+    // Python's answer to the hex expression of each name, in the order readKernelEnvironment asks.
+    session.expressionResults = Object.fromEntries(
+      Object.values(this.environment).map((value, i) => [
+        `env${i}`,
+        { status: 'ok', data: { 'text/plain': `'${Buffer.from(value).toString('hex')}'` } },
+      ]),
+    );
     this.sessions.push(session);
     return session;
   }
@@ -292,6 +309,14 @@ export function notebookOf(uri: vscode.Uri, sources: string[]) {
   };
 }
 
+/** The service's `api/authoring`, naming `secrets`; without them it answers like a service that predates it. */
+function fakeAuthoringCatalog(secrets: Record<string, string> | undefined) {
+  const authoring = secrets
+    ? () => Promise.resolve({ redactEnvironment: Object.keys(secrets) })
+    : () => Promise.reject(new Error('no api/authoring'));
+  return { authoring };
+}
+
 /** A transport whose only resource is `GET user/<name>/api/kernelspecs`; `undefined` specs answer 424. */
 function specsTransport(hubUrl: string, specs: () => unknown) {
   const calls: HubCall[] = [];
@@ -310,10 +335,13 @@ function specsTransport(hubUrl: string, specs: () => unknown) {
 }
 
 /** The dependencies of a NotebookKernel, every call recorded; `state.openError` makes opening fail. */
-export function kernelDeps(options: { specs?: (hubUrl: string) => unknown } = {}) {
+export function kernelDeps(
+  options: { specs?: (hubUrl: string) => unknown; secrets?: Record<string, string> } = {},
+) {
   const user = 'alice';
   const log = recordingLogger();
   const client = new FakeKernelClient();
+  client.environment = options.secrets ?? {};
   const memento = new FakeMemento();
   const reattach = new ReattachStore(memento);
   const calls = {
@@ -341,7 +369,8 @@ export function kernelDeps(options: { specs?: (hubUrl: string) => unknown } = {}
       transports.set(hubUrl, entry);
     }
     const getToken = () => Promise.resolve('secret-token');
-    return { hubUrl, user, transport: entry.transport, getToken } as unknown as HubAccount;
+    const catalog = fakeAuthoringCatalog(options.secrets);
+    return { hubUrl, user, transport: entry.transport, getToken, catalog } as unknown as HubAccount;
   };
   const kernels = {
     createKernelClient: (o: KernelClientOptions) => {
@@ -379,6 +408,7 @@ export function kernelDeps(options: { specs?: (hubUrl: string) => unknown } = {}
     },
     settings: { maxTextBytes: 1000, maxOutputs: 100, sharedNotebookFolder: SHARED_FOLDER, ackNudge: true },
     reattach,
+    consent: new RunConsent(memento),
     logger: log.logger,
     loadKernels: () => Promise.resolve(kernels as unknown as typeof Kernels),
   };

@@ -1,8 +1,19 @@
-// The notebook format check and the header cell parser: both section styles, the papermill parameters
-// fallback, notebooks without a header, and malformed input. Pure functions, no I/O.
+// The notebook format check and the header cell parser: both section styles, the team's template read back
+// whole (tables, headings with more words), where each part is written, the papermill parameters fallback,
+// notebooks without a header, and malformed input. Pure functions, no I/O.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseNotebook, parseNotebookHeader, sourceText, type Notebook } from '../../../../src/core/notebook';
+import {
+  DEFAULT_HEADER_PLACEHOLDERS,
+  DEFAULT_HEADER_TEMPLATE,
+  headerPlaceholders,
+  parametersCellAssignments,
+  parseHeaderCell,
+  parseNotebook,
+  parseNotebookHeader,
+  sourceText,
+  type Notebook,
+} from '../../../../src/core/notebook';
 
 function notebook(
   ...cells: { cell_type: string; source: string | string[]; metadata?: Record<string, unknown> }[]
@@ -181,4 +192,235 @@ test('parseNotebook says why a file is not a notebook', () => {
     assert.equal(parsed.ok, false, String(input));
     if (!parsed.ok) assert.match(parsed.reason, reason);
   }
+});
+
+test("the team's template reads back whole: title, every section, and the table's parameters only", () => {
+  assert.deepEqual(parseNotebookHeader(notebook(md(DEFAULT_HEADER_TEMPLATE))), {
+    title: 'Notebook Name',
+    purpose: 'What are you trying to do with this notebook?',
+    audience: 'Who is this notebook developed for?',
+    dataSources: 'Data source 1; Data source 2',
+    description: 'Step 1; Step 2; Step 3',
+    parameters: ['PARAM_1', 'PARAM_2'],
+    references: 'Links to documentation or external references',
+  });
+  const cell = parseHeaderCell(DEFAULT_HEADER_TEMPLATE);
+  assert.deepEqual(cell.title, { text: 'Notebook Name', line: 0 });
+  assert.deepEqual(
+    cell.sections.map((s) => [s.key, s.style, s.headingLine, s.body.start, s.body.end, s.placeholder]),
+    [
+      ['purpose', 'heading', 2, 3, 5, true],
+      ['audience', 'heading', 5, 6, 8, true],
+      ['dataSources', 'heading', 8, 9, 12, true],
+      ['description', 'heading', 12, 13, 17, true],
+      ['parameters', 'heading', 17, 18, 24, false],
+      ['references', 'heading', 24, 25, 26, true],
+    ],
+  );
+  assert.deepEqual(cell.parameters, [
+    { name: 'PARAM_1', description: 'Blah blah', line: 21, start: 0, end: 7 },
+    { name: 'PARAM_2', description: 'Blah blah', line: 22, start: 0, end: 7 },
+  ]);
+  assert.deepEqual(cell.parameterLayout, { kind: 'table', lastLine: 22, outerPipes: false, columns: 2 });
+  // The placeholders the template module lists are what the parser reads from the template.
+  assert.deepEqual(headerPlaceholders(DEFAULT_HEADER_TEMPLATE), DEFAULT_HEADER_PLACEHOLDERS);
+});
+
+test('a written section is no placeholder, and other placeholders can be given', () => {
+  const text = DEFAULT_HEADER_TEMPLATE.replace('What are you trying to do with this notebook?', 'Sum sales.');
+  const sections = parseHeaderCell(text).sections;
+  assert.deepEqual(
+    sections.filter((s) => s.placeholder).map((s) => s.key),
+    ['audience', 'dataSources', 'description', 'references'],
+  );
+  const custom = parseHeaderCell('# T\n**Purpose:**  TO   do\n', { purpose: 'to do' }).sections[0];
+  assert.equal(custom?.placeholder, true, 'compared case-insensitively, whitespace collapsed');
+  assert.equal(parseHeaderCell('# T\n## Purpose\n', {}).sections[0]?.placeholder, false, 'empty is not');
+});
+
+test('a heading may say more after the section name; a name run into another word is no section', () => {
+  const cell = parseHeaderCell(
+    [
+      '# Sales',
+      '## Purpose of this notebook',
+      'Sum sales.',
+      '## 2. Audience:',
+      'Managers.',
+      '### **Data Sources** — read-only',
+      'The warehouse.',
+      '## Description (How does it work?)',
+      'Sums.',
+      '## Purpose-built charts',
+      'Not a section.',
+      '**References (wiki):** the handbook',
+      '# Parameters',
+      '- month',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    cell.sections.map((s) => [s.key, s.text]),
+    [
+      ['purpose', 'Sum sales.'],
+      ['audience', 'Managers.'],
+      ['dataSources', 'The warehouse.'],
+      ['description', 'Sums.'],
+      ['references', 'the handbook'],
+      ['parameters', 'month'],
+    ],
+  );
+  assert.equal(cell.title?.text, 'Sales', 'a level-1 heading that only names a section is that section');
+  assert.equal(parseHeaderCell('# Parameters\n- a').title, undefined);
+  // A plain `Key: text` line must be the name alone: prose like this starts nothing.
+  assert.deepEqual(parseHeaderCell('# T\nPurpose of the cleanup: none').sections, []);
+});
+
+const SEPARATORS = [
+  '--- | ---',
+  '——— | ———',
+  '–––|–––',
+  '‒‒‒ | ‒‒‒',
+  '−−− | −−−',
+  '‐‐‐ | ‐‐‐',
+  ':--- | ---:',
+  ':-: | :-:',
+];
+
+test('table separators in any dash, with or without outer pipes; backticks and bold around names', () => {
+  for (const separator of SEPARATORS) {
+    for (const outer of [false, true]) {
+      const row = (line: string) => (outer ? `| ${line} |` : line);
+      const text = ['# T', '## Parameters', row('Parameter | Description'), row(separator)];
+      text.push(
+        row('`month` | The month, as `YYYY-MM`'),
+        row('**region** | One region \\| or all'),
+        row('n (int) | '),
+      );
+      const cell = parseHeaderCell(text.join('\n'));
+      const label = `${separator} outer=${outer}`;
+      assert.deepEqual(
+        cell.parameters.map((p) => [p.name, p.description]),
+        [
+          ['month', 'The month, as `YYYY-MM`'],
+          ['region', 'One region \\| or all'],
+          ['n', ''],
+        ],
+        label,
+      );
+      const month = cell.parameters[0];
+      assert.equal(text[4]?.slice(month?.start, month?.end), 'month', label);
+      assert.equal(cell.parameterLayout?.kind === 'table' && cell.parameterLayout.outerPipes, outer, label);
+    }
+  }
+});
+
+test('tables: the name and description columns by their titles, a header row without separator, stray pipes', () => {
+  const threeColumns =
+    '## Parameters\n| Type | Name | Description |\n|---|---|---|\n| str | month | The month |';
+  assert.deepEqual(
+    parseHeaderCell(threeColumns).parameters.map((p) => [p.name, p.description, p.start]),
+    [['month', 'The month', 8]],
+  );
+  assert.deepEqual(parseHeaderCell(threeColumns).parameterLayout, {
+    kind: 'table',
+    lastLine: 3,
+    outerPipes: true,
+    columns: 3,
+  });
+  const mangled = '## Parameters\nParameter | Description\nmonth | The month';
+  assert.deepEqual(parseNotebookHeader(notebook(md(mangled))).parameters, ['month']);
+  // A pipe in a sentence is no table, so the list below it still names the parameters.
+  const prose = '## Parameters\nPass either a | b, as below.\n- month: the month';
+  assert.deepEqual(parseNotebookHeader(notebook(md(prose))).parameters, ['month']);
+  const empty = parseHeaderCell('## Parameters\nName | Meaning\n--- | ---');
+  assert.deepEqual(empty.parameters, []);
+  assert.deepEqual(empty.parameterLayout, { kind: 'table', lastLine: 2, outerPipes: false, columns: 2 });
+});
+
+test('lists: outer items only, ordered lists, descriptions, and where the list ends', () => {
+  const cell = parseHeaderCell(
+    [
+      '## Parameters',
+      '1. `month` (str): the month',
+      '   - allowed: any month since 2020',
+      '2. region — one region',
+      '   or all of them',
+      '',
+      'Set them when running.',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    cell.parameters.map((p) => [p.name, p.description, p.line, p.start]),
+    [
+      ['month', '(str): the month', 1, 4],
+      ['region', 'one region', 3, 3],
+    ],
+  );
+  assert.deepEqual(cell.parameterLayout, { kind: 'list', lastLine: 4, marker: '2. ' });
+  const names = parseHeaderCell('# T\n**Parameters:** quarter, top_n').parameterLayout;
+  assert.deepEqual(names, { kind: 'names', lastLine: 1 });
+  assert.deepEqual(
+    parseHeaderCell('# T\n**Parameters:** quarter, top_n').parameters.map((p) => [p.name, p.start]),
+    [
+      ['quarter', 16],
+      ['top_n', 25],
+    ],
+  );
+  // A sentence names no parameter, though its first word could be one.
+  assert.deepEqual(parseNotebookHeader(notebook(md('## Parameters\nThis notebook takes none.'))), {});
+});
+
+test('code blocks are never headings or names, deeper headings stay in their section, CRLF reads the same', () => {
+  const text = [
+    '## Description',
+    'Runs this:',
+    '```python',
+    '# not a title',
+    '## Purpose',
+    '```',
+    '### Step 1',
+    'Load.',
+    '## Parameters',
+    '~~~',
+    '- not_a_parameter',
+    '~~~',
+  ].join('\r\n');
+  const cell = parseHeaderCell(text);
+  assert.equal(cell.title, undefined);
+  assert.deepEqual(
+    cell.sections.map((s) => [s.key, s.text, s.body.end]),
+    [
+      ['description', 'Runs this: Step 1 Load.', 8],
+      ['parameters', '', 12],
+    ],
+  );
+  assert.deepEqual(cell.parameters, []);
+});
+
+test('parametersCellAssignments: names where they are written, top-level statements only', () => {
+  const source = [
+    'month = "2026-01"  # the month',
+    'a, b = 1, 2',
+    'config = dict(',
+    'inner=1,',
+    ')',
+    'long = 1 + \\',
+    'cont = 2',
+    "note = 'a # not a comment ('",
+    'after = 3',
+    'doc = """(',
+    'inside = 5',
+    '"""',
+    'last: int = 6',
+  ].join('\n');
+  assert.deepEqual(parametersCellAssignments(source), [
+    { name: 'month', line: 0, start: 0, end: 5 },
+    { name: 'a', line: 1, start: 0, end: 1 },
+    { name: 'b', line: 1, start: 3, end: 4 },
+    { name: 'config', line: 2, start: 0, end: 6 },
+    { name: 'long', line: 5, start: 0, end: 4 },
+    { name: 'note', line: 7, start: 0, end: 4 },
+    { name: 'after', line: 8, start: 0, end: 5 },
+    { name: 'doc', line: 9, start: 0, end: 3 },
+    { name: 'last', line: 12, start: 0, end: 4 },
+  ]);
 });

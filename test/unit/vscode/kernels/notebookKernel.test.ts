@@ -183,6 +183,7 @@ test('a queued cell whose token is cancelled ends without running; the next one 
 
 test('one session serves several runs; its path is the team notebook under the shared folder of the home', async () => {
   const k = setup(['a', 'b'], '/team/bob/analysis.ipynb');
+  fake.answer.message = (m) => (m.items.includes('Run') ? 'Run' : undefined); // runConsent.test.ts asks
   const path = 'alice/shared/.hub-notebooks/team/bob/analysis.ipynb';
   const running = k.run([k.cells[1]!]);
   const first = await k.runOf(0);

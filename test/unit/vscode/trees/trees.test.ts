@@ -146,7 +146,7 @@ test('Supported: notebooks by name, versions newest first, the current one marke
   }
 });
 
-test('My Notebooks: folders then notebooks of the home, other files left out; folders listed when expanded', async () => {
+test('My Notebooks: folders, then every other file of the home by name; hidden ones left out; folders listed when expanded', async () => {
   const hubs = build({
     [HUB]: {
       user: 'alice',
@@ -156,6 +156,7 @@ test('My Notebooks: folders then notebooks of the home, other files left out; fo
           contentsEntry('data.csv', 'file'),
           contentsEntry('analysis.ipynb'),
           contentsEntry('reports', 'directory'),
+          contentsEntry('.secret-notes.md', 'file'),
         ],
         reports: [contentsEntry('reports/q1.ipynb')],
       },
@@ -163,7 +164,9 @@ test('My Notebooks: folders then notebooks of the home, other files left out; fo
   });
   const tree = treeOf(ViewIds.myNotebooks);
   const top = await tree.getChildren();
-  assert.deepEqual(labels(ViewIds.myNotebooks, top), ['reports', 'analysis.ipynb', 'zeta.ipynb']);
+  assert.deepEqual(labels(ViewIds.myNotebooks, top), ['reports', 'analysis.ipynb', 'data.csv', 'zeta.ipynb']);
+  const csv = look(ViewIds.myNotebooks, top[2] as TreeNode);
+  assert.equal(csv.contextValue, ContextValues.myFile, 'any file opens; its menus are a file’s');
   assert.deepEqual(hubs.calls, [`${HUB} list `], 'only the home is listed until a folder is expanded');
   const analysis = look(ViewIds.myNotebooks, top[1] as TreeNode);
   assert.equal(analysis.contextValue, ContextValues.myNotebook);
