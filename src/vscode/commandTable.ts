@@ -6,7 +6,7 @@ import { kernelCommands, type KernelCommandDeps } from './kernels/kernelCommands
 import { notebookCommands, type NotebookCommandDeps } from './catalog/notebookCommands';
 import { openSupportedNotebook } from './catalog/openSupported';
 import { openTeammateNotebook } from './catalog/openTeammate';
-import { serverCommands } from './hub/serverCommands';
+import { serverCommands, type ServerCommandDeps } from './hub/serverCommands';
 import type { LintFeature } from './lint/lintFeature';
 import { authoringCommands, type AuthoringDeps } from './files/authoringCommands';
 import { checkpointCommands, type CheckpointDeps } from './files/checkpointCommands';
@@ -20,6 +20,8 @@ export interface CommandContext {
   auth: HubAuthProvider;
   /** The trees, the signed-in hubs' clients, server control, Save a Copy and the remote-change check. */
   notebooks: Omit<NotebookCommandDeps, 'log'>;
+  /** The accounts, for Choose Server…. */
+  accounts: ServerCommandDeps['accounts'];
   /** What is known of each hub's server, for Start and Stop Server. */
   serverStates: ServerStateReader;
   /** The notebooks' hub kernels. */
@@ -47,7 +49,12 @@ export function createCommands(ctx: CommandContext): Record<CommandId, Handler> 
     [CommandIds.signInWithToken]: () => signInWithToken(ctx.auth),
     [CommandIds.signOut]: () => signOut(ctx.auth, ctx.notebooks.servers),
     ...notebookCommands(notebooks),
-    ...serverCommands({ hubs, servers: notebooks.servers, states: ctx.serverStates }),
+    ...serverCommands({
+      hubs,
+      accounts: ctx.accounts,
+      servers: notebooks.servers,
+      states: ctx.serverStates,
+    }),
     [CommandIds.openSupportedNotebook]: () => openSupportedNotebook(hubs, log),
     [CommandIds.openTeammateNotebook]: () => openTeammateNotebook(hubs, log),
     ...kernelCommands({ kernels: ctx.kernels, log: ctx.log.for('kernels') }),

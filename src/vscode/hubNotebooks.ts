@@ -11,7 +11,7 @@ import { HubnbFileSystemProvider } from './files/hubnbFileSystem';
 import { ReadOnlyNotice } from './files/readOnlyNotice';
 import { RemoteChangeWatcher } from './files/remoteChanges';
 import { saveCopyToMyNotebooks } from './files/saveCopy';
-import { HubAccounts } from './hub/hubAccounts';
+import { HubAccounts, type ServerChoice } from './hub/hubAccounts';
 import { HubServers } from './hub/serverStart';
 import { ServerStates } from './hub/serverStates';
 import { JupyterBridge } from './jupyter/jupyterBridge';
@@ -22,6 +22,18 @@ import type { ShellPorts } from './shell/extensionShell';
 import { NotebookTrees } from './trees/notebookTrees';
 import { TreeDrops } from './trees/treeDrops';
 import type { UploadDeps } from './files/uploads';
+
+/** The server of each hub the user chose ("Choose Server…"), remembered across windows. */
+function serverChoice(state: vscode.Memento): ServerChoice {
+  const key = (hubUrl: string) => `hubNotebooks.server.${hubUrl}`;
+  return {
+    get: (hubUrl) => {
+      const name = state.get<unknown>(key(hubUrl), '');
+      return typeof name === 'string' ? name : '';
+    },
+    set: (hubUrl, name) => state.update(key(hubUrl), name),
+  };
+}
 
 /**
  * The extension, as one object (like rust-analyzer's `Ctx`): it builds the core, wraps it in adapters,
@@ -49,7 +61,12 @@ export class HubNotebooks extends DisposableStore {
     this.settings = this._register(new Settings(log.for('settings')));
     this.auth = this.signIn();
     this.accounts = this._register(
-      new HubAccounts({ auth: this.auth, settings: this.settings, logger: log.for('hub') }),
+      new HubAccounts({
+        auth: this.auth,
+        settings: this.settings,
+        logger: log.for('hub'),
+        serverChoice: serverChoice(context.globalState),
+      }),
     );
     this.serverStates = this._register(new ServerStates());
     this.servers = new HubServers(this.accounts, log.for('server'), this.serverStates);
@@ -87,7 +104,7 @@ export class HubNotebooks extends DisposableStore {
         drops: (view) => drops.forView(view),
       }),
     );
-    this.lint = this._register(new LintFeature(this.settings, log.for('lint')));
+    this.lint = this._register(new LintFeature(this.settings, log.for('lint'), this.accounts));
     this.registerCommands();
   }
 
@@ -169,6 +186,7 @@ export class HubNotebooks extends DisposableStore {
       auth: this.auth,
       notebooks,
       serverStates: this.serverStates,
+      accounts,
       kernels: this.kernels,
       authoring: { hubs: accounts, files, logger: filesLog },
       checkpoints: { clients: accounts, servers: this.servers, files, logger: filesLog },

@@ -20,7 +20,7 @@ import { CommandIds } from '../../src/vscode/commands/commandIds';
 import { authoringCommands } from '../../src/vscode/files/authoringCommands';
 import { checkpointCommands } from '../../src/vscode/files/checkpointCommands';
 import { HubnbFileSystemProvider } from '../../src/vscode/files/hubnbFileSystem';
-import { HubAccounts } from '../../src/vscode/hub/hubAccounts';
+import { HubAccounts, type ServerChoice } from '../../src/vscode/hub/hubAccounts';
 import { HubServers } from '../../src/vscode/hub/serverStart';
 import { ServerStates } from '../../src/vscode/hub/serverStates';
 import { useHub } from '../hub/fixture';
@@ -86,11 +86,16 @@ function hubUrl(): HubUrl {
   return check.url;
 }
 
-function build() {
+function build(serverChoice?: ServerChoice) {
   const logger = traceLogger('extension-authoring');
   fake.setSetting('hubNotebooks.hubs', [`${hub.url}/`]);
   const w = makeProvider({ deps: { createTransport: createHubTransport } });
-  const clients = new HubAccounts({ auth: w.provider, settings: w.settings, logger });
+  const clients = new HubAccounts({
+    auth: w.provider,
+    settings: w.settings,
+    logger,
+    ...(serverChoice ? { serverChoice } : {}),
+  });
   const servers = new HubServers(clients, logger, new ServerStates());
   const files = new HubnbFileSystemProvider({ clients, servers, logger });
   const commands = authoringCommands({
@@ -241,4 +246,34 @@ test('Compare with Checkpoint reads the checkpoint through its own read-only URI
   fake.answer.message = (m) => (m.items.includes('Restore') ? 'Restore' : undefined);
   assert.equal(await checkpoints[CommandIds.restoreCheckpoint](made), true);
   assert.ok(!fs.readFileSync(file, 'utf8').includes('edited'), 'restored');
+});
+
+test('on a named server: chosen, started only with consent, and the new notebook made through it', async () => {
+  const name = `authoring${PREFIX.slice(-4)}`;
+  const chosen = new Map<string, string>();
+  world?.dispose();
+  world = build({ get: (h) => chosen.get(h) ?? '', set: (h, n) => Promise.resolve(void chosen.set(h, n)) });
+  await seed(world.secrets, [storedSession({ hubUrl: hubUrl(), user: 'alice', token })]);
+  const admin = adminClient(hub);
+  try {
+    await the().clients.useServer(hubUrl(), name);
+    assert.equal((await the().clients.account(hubUrl())).serverName, name);
+    answerNames(`${PREFIX}-named`);
+    fake.answer.message = () => undefined;
+    await assert.rejects(
+      Promise.resolve(run(CommandIds.newNotebook, uri('/me'))),
+      /not running|Unavailable/i,
+    );
+    const asked = fake.messages.find((m) => m.items.includes('Start Server'));
+    assert.match(asked?.message ?? '', new RegExp(`Your server "${name}" on .* is not running`));
+    assert.ok(!(await admin.listServers('alice'))[name]?.ready, 'declined: nothing started');
+    answerNames(`${PREFIX}-named`);
+    fake.answer.message = (m) => (m.items.includes('Start Server') ? 'Start Server' : undefined);
+    const made = (await run(CommandIds.newNotebook, uri('/me'))) as vscode.Uri;
+    assert.equal(made.path, `/me/${PREFIX}-named.ipynb`);
+    assert.ok(fs.existsSync(`${HOME}/${PREFIX}-named.ipynb`), 'made through the named server, in her home');
+    assert.equal((await admin.listServers('alice'))[name]?.ready, true, 'the named server runs');
+  } finally {
+    await admin.stopServer('alice', { serverName: name }).catch(() => undefined);
+  }
 });

@@ -163,6 +163,21 @@ export function installLanguagesFake(
   workspace['onDidChangeNotebookDocument'] ??= languages.notebookChanged.event;
   workspace['onDidSaveNotebookDocument'] ??= languages.notebookSaved.event;
   workspace['onDidChangeTextDocument'] ??= languages.textChanged.event;
+  // Workspace folders, for "Open My Notebooks in Explorer": added ones are recorded in order.
+  const folders: { uri: Uri; name?: string }[] = [];
+  workspace['updateWorkspaceFolders'] ??= (
+    start: number,
+    deleteCount: number,
+    ...add: { uri: Uri; name?: string }[]
+  ) => {
+    folders.splice(start, deleteCount, ...add);
+    return true;
+  };
+  if (!Object.getOwnPropertyDescriptor(workspace, 'workspaceFolders')) {
+    Object.defineProperty(workspace, 'workspaceFolders', {
+      get: () => (folders.length > 0 ? [...folders] : undefined),
+    });
+  }
   // Local files, for uploads: the real disk, as VS Code's own file system would read and delete them.
   workspace['fs'] ??= {
     readFile: (uri: Uri) => fs.promises.readFile(uri.fsPath),

@@ -5,7 +5,7 @@ import {
   extractServerMessage,
 } from '../hub/errors';
 import { expectStatus, parseBody } from '../hub/response';
-import { getServerStatus, singleUserPath } from '../hub/singleUserApi';
+import { getServerStatus, singleUserPath, stoppedNamedServer } from '../hub/singleUserApi';
 import type { HttpMethod, HubResponse, HubTransport } from '../hub/transport';
 import { checkRelativePath } from '../uris/relativePath';
 import { ContentsPathError, ContentsPermissionError } from './errors';
@@ -100,6 +100,10 @@ export class ContentsEndpoint {
     const html = /^\s*</.test(res.data) || /text\/html/i.test(res.headers['content-type'] ?? '');
     if (res.status === 403 && !html && said && /^Permission denied\b/.test(said)) {
       throw new ContentsPermissionError(path, said);
+    }
+    if (res.status === 404 && html) {
+      const stopped = await stoppedNamedServer(this.transport, this.user, this.serverName, signal);
+      if (stopped) throw stopped;
     }
     if (res.status === 404) {
       throw new HubNotFoundError(`${shown(path)} does not exist on your server (404).`, {

@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazySchema';
+import { ServerNotRunningError } from './errors';
 import { expectStatus, parseBody } from './response';
+import { listServers } from './serversApi';
 import type { HubTransport } from './transport';
 
 /** `GET {server}/api/status` of jupyter_server: when it started and what it is running. */
@@ -41,4 +43,28 @@ export async function getServerStatus(
   });
   expectStatus(res, [200], `reach ${user}'s server`);
   return parseBody(res, serverStatusSchema, 'the server status request');
+}
+
+/**
+ * Why a request to a named server ended in a 404 page, when that is because the server is stopped. While the
+ * user's default server runs, the proxy's route for `/user/{name}/` also takes the paths of their stopped
+ * named servers, and the default server answers them 404. `GET /hub/api/users/{name}` tells: a
+ * ServerNotRunningError when the named server is not ready; undefined for the default server, a running one,
+ * or when the hub cannot say.
+ */
+export async function stoppedNamedServer(
+  transport: HubTransport,
+  user: string,
+  serverName: string,
+  signal?: AbortSignal,
+): Promise<ServerNotRunningError | undefined> {
+  if (!serverName) return undefined;
+  try {
+    if ((await listServers(transport, user, signal))[serverName]?.ready) return undefined;
+  } catch {
+    return undefined;
+  }
+  return new ServerNotRunningError(`Your server "${serverName}" is not running. Start it, then try again.`, {
+    status: 424,
+  });
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { lazySchema } from '../lazySchema';
 import { ServerNotRunningError } from '../hub/errors';
+import { stoppedNamedServer } from '../hub/singleUserApi';
 import { expectStatus, parseBody } from '../hub/response';
 import { singleUserPath } from '../hub/singleUserApi';
 import type { HubTransport } from '../hub/transport';
@@ -60,6 +61,7 @@ export async function listKernelSpecs(ref: ServerRef, signal?: AbortSignal): Pro
     path: `${serverBase(ref)}api/kernelspecs`,
     signal,
   });
+  await rejectStoppedServer(ref, res.status, signal);
   expectStatus(res, [200], `list the kernels of ${label(ref)}`);
   const body = parseBody(res, kernelSpecsSchema, 'the kernel spec list');
   const specs = Object.values(body.kernelspecs).map((k) => ({
@@ -75,6 +77,7 @@ export async function listKernelSpecs(ref: ServerRef, signal?: AbortSignal): Pro
 /** `GET {server}/api/sessions`: every running session of the server. */
 export async function listSessions(ref: ServerRef, signal?: AbortSignal): Promise<SessionModel[]> {
   const res = await ref.transport.request({ method: 'GET', path: `${serverBase(ref)}api/sessions`, signal });
+  await rejectStoppedServer(ref, res.status, signal);
   expectStatus(res, [200], `list the kernel sessions of ${label(ref)}`);
   return parseBody(res, z.array(sessionModelSchema), 'the session list');
 }
@@ -149,9 +152,16 @@ function rank(name: string, defaultName: string | undefined): number {
 
 /**
  * Writes to a stopped server get 405 (JupyterHub 3.0) or a 403 "_xsrf missing" HTML page (5.x) instead of 424:
- * `GET api/status` tells a stopped server apart from a real refusal, so the caller can offer to start it.
+ * `GET api/status` tells a stopped server apart from a real refusal, so the caller can offer to start it. A
+ * 404 on a named server is asked of the hub, which knows whether that server runs.
  */
 async function rejectStoppedServer(ref: ServerRef, status: number, signal?: AbortSignal): Promise<void> {
+  if (status === 404) {
+    // A stopped named server behind a running default one (singleUserApi.ts, stoppedNamedServer).
+    const stopped = await stoppedNamedServer(ref.transport, ref.user, ref.serverName ?? '', signal);
+    if (stopped) throw stopped;
+    return;
+  }
   if (status !== 403 && status !== 405) return;
   const res = await ref.transport
     .request({ method: 'GET', path: `${serverBase(ref)}api/status`, signal })

@@ -19,7 +19,8 @@ export async function lintNotebook(
 ): Promise<LintFinding[]> {
   const disabled = options.disabled ?? new Set();
   const secrets = await lintSecrets(nb, signal);
-  return [...lintHeader(nb), ...secrets].filter((f) => !disabled.has(f.rule) && !ignored(nb, f));
+  const header = lintHeader(nb, options.template === undefined ? {} : { template: options.template });
+  return [...header, ...secrets].filter((f) => !disabled.has(f.rule) && !ignored(nb, f));
 }
 
 /**

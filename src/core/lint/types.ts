@@ -93,6 +93,8 @@ export interface LintFinding {
 export interface LintOptions {
   /** Rules turned off by the user's or the operator's settings. */
   disabled?: ReadonlySet<LintRuleId>;
+  /** The header cell's markdown of the operator's template, when the hub has one (its placeholders count too). */
+  template?: string | undefined;
 }
 
 /**

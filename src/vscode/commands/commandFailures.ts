@@ -22,6 +22,7 @@ const DOING: Record<CommandId, string> = {
   [CommandIds.refreshSupported]: 'refresh the supported notebooks',
   [CommandIds.startServer]: 'start the server',
   [CommandIds.stopServer]: 'stop the server',
+  [CommandIds.chooseServer]: 'choose the server',
   [CommandIds.openSupportedNotebook]: 'open the supported notebook',
   [CommandIds.openTeammateNotebook]: 'open the teammate’s notebook',
   [CommandIds.restartKernel]: 'restart the kernel',

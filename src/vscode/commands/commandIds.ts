@@ -19,6 +19,7 @@ export const CommandIds = {
   refreshSupported: 'hubNotebooks.refreshSupported',
   startServer: 'hubNotebooks.startServer',
   stopServer: 'hubNotebooks.stopServer',
+  chooseServer: 'hubNotebooks.chooseServer',
   openSupportedNotebook: 'hubNotebooks.openSupportedNotebook',
   openTeammateNotebook: 'hubNotebooks.openTeammateNotebook',
   restartKernel: 'hubNotebooks.restartKernel',

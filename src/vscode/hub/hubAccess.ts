@@ -23,6 +23,8 @@ export interface AccountRunner<Account> {
 
 /** Everything the notebook features use on one hub, as one signed-in user. */
 export interface HubAccount extends SignedInHub {
+  /** The server the user works on: '' for the default one, else a named server ("Choose Server…"). */
+  serverName: string;
   /** The user's own files: their server's contents API, rooted at their home folder (notebook_dir is /home). */
   contents: ContentsApi;
   /** Uploads, copies, folder deletes and checkpoint reads on the same files (contentsAuthoring.ts). */

@@ -32,10 +32,18 @@ export interface HubAccountsDeps {
     readonly onDidChange?: vscode.Event<void>;
   };
   logger: Logger;
+  /** Which server of each hub the user works on ('' the default); remembered by "Choose Server…". */
+  serverChoice?: ServerChoice;
   /** Replace the core pieces in tests. */
   makeTransport?: typeof createHubTransport;
   createContents?: typeof createContentsClient;
   createCatalog?: typeof createCatalogClient;
+}
+
+/** Which server of a hub the user works on, by hub: '' is the default server. */
+export interface ServerChoice {
+  get(hubUrl: HubUrl): string;
+  set(hubUrl: HubUrl, serverName: string): Thenable<void>;
 }
 
 /** One signed-in account: the session it was built from, its clients (built on first use), its lifetime. */
@@ -77,6 +85,19 @@ export class HubAccounts extends DisposableStore implements NotebookHubs, Accoun
       );
     }
     this._register({ dispose: () => this.endAll('the extension stopped') });
+  }
+
+  /**
+   * Works on another server of a hub from now on: its files and kernels. The clients are built again for it;
+   * the account's connections stay, so kernels already open on the other server keep running.
+   */
+  async useServer(hubUrl: HubUrl, serverName: string): Promise<void> {
+    await this.deps.serverChoice?.set(hubUrl, serverName);
+    for (const entry of this.entries.values()) if (entry.session.hubUrl === hubUrl) entry.account = undefined;
+    this.deps.logger.info(
+      `working on ${serverName ? `the server "${serverName}"` : 'the default server'} of ${hubUrl}`,
+    );
+    this.changed.fire();
   }
 
   /** The signed-in account on a hub; throws NotSignedInError when there is none. */
@@ -202,11 +223,13 @@ export class HubAccounts extends DisposableStore implements NotebookHubs, Accoun
       logger: this.deps.logger,
     });
     this.deps.logger.debug(`built the notebook clients of ${accountLabel(session)}`);
+    const serverName = this.deps.serverChoice?.get(hubUrl) ?? '';
     return {
       hubUrl,
       user,
-      contents: createContents({ transport, user, root: user }),
-      authoring: createContentsAuthoring({ transport, user, root: user }),
+      serverName,
+      contents: createContents({ transport, user, root: user, serverName }),
+      authoring: createContentsAuthoring({ transport, user, root: user, serverName }),
       catalog: createCatalog({ transport, servicePath: this.deps.settings.servicePath }),
       hub: new HubClient(transport),
       transport,

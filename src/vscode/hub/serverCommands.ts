@@ -2,13 +2,16 @@ import vscode = require('vscode');
 import { checkHubUrl, type HubUrl } from '../../core/auth';
 import { hostOf } from '../auth/authSession';
 import { CommandIds } from '../commands/commandIds';
+import { chooseServer, type ChooseServerDeps } from './chooseServer';
 import { signedInOrOffer } from './signInOffer';
 import type { NotebookHubs, ServerControl } from './hubAccess';
 import type { ServerStateReader } from './serverStates';
 
-/** What Start Server and Stop Server work with. */
+/** What Start Server, Stop Server and Choose Server… work with. */
 export interface ServerCommandDeps {
   hubs: NotebookHubs;
+  /** The accounts, to switch the server a hub's files and kernels use. */
+  accounts: ChooseServerDeps['accounts'];
   servers: ServerControl;
   /** Which hubs' servers are known to be running or stopped, to pick the hub a command acts on. */
   states: ServerStateReader;
@@ -29,6 +32,8 @@ export function serverCommands(deps: ServerCommandDeps) {
   return {
     [CommandIds.startServer]: act('stopped', (hub) => deps.servers.startServer(hub)),
     [CommandIds.stopServer]: act('running', (hub) => deps.servers.stopServer(hub)),
+    [CommandIds.chooseServer]: (arg?: unknown) =>
+      chooseServer({ hubs: deps.hubs, accounts: deps.accounts }, arg),
   };
 }
 

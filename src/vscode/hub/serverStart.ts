@@ -67,11 +67,11 @@ export class HubServers {
    * then stops the server; true when it stopped.
    */
   async stopServer(hubUrl: HubUrl, options: { confirmed?: boolean } = {}): Promise<boolean> {
-    const host = hostOf(hubUrl);
+    const host = await this.serverOn(hubUrl);
     const pick = options.confirmed
       ? STOP
       : await vscode.window.showWarningMessage(
-          `Stop your server on ${host}?`,
+          `Stop your ${host}?`,
           {
             modal: true,
             detail: 'Running kernels stop and lose their state. Your saved notebooks stay on the hub.',
@@ -81,19 +81,27 @@ export class HubServers {
     if (pick !== STOP) return false;
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Stopping your server on ${host}…` },
+        { location: vscode.ProgressLocation.Notification, title: `Stopping your ${host}…` },
         (_progress, token) =>
-          this.clients.run(hubUrl, (a) => a.hub.stopServer(a.user, { signal: toAbortSignal(token) })),
+          this.clients.run(hubUrl, (a) =>
+            a.hub.stopServer(a.user, { serverName: a.serverName, signal: toAbortSignal(token) }),
+          ),
       );
-      this.logger.info(`stopped the server on ${host}`);
+      this.logger.info(`stopped the ${host}`);
       this.states.set(hubUrl, 'stopped');
       return true;
     } catch (err) {
       const message = messageOf(err);
-      this.logger.warn(`could not stop the server on ${host}: ${message}`);
-      void vscode.window.showErrorMessage(`Could not stop your server on ${host}: ${message}`);
+      this.logger.warn(`could not stop the ${host}: ${message}`);
+      void vscode.window.showErrorMessage(`Could not stop your ${host}: ${message}`);
       return false;
     }
+  }
+
+  /** "server on hub.example.org", or `server "gpu" on hub.example.org` for a named server. */
+  private async serverOn(hubUrl: HubUrl): Promise<string> {
+    const name = await this.clients.run(hubUrl, (a) => Promise.resolve(a.serverName)).catch(() => '');
+    return `${name ? `server "${name}"` : 'server'} on ${hostOf(hubUrl)}`;
   }
 
   /** One question per hub at a time: operations failing meanwhile wait for it, in the first one's words. */
@@ -102,34 +110,35 @@ export class HubServers {
   }
 
   private async promptAndStart(hubUrl: HubUrl, action: string): Promise<boolean> {
-    const host = hostOf(hubUrl);
-    this.logger.info(`the server on ${host} is not running; asking whether to start it`);
+    const host = await this.serverOn(hubUrl);
+    this.logger.info(`the ${host} is not running; asking whether to start it`);
     // Not modal: the user may want to finish something else first, and the waiting operations keep waiting.
     const pick = await vscode.window.showWarningMessage(
-      `Your server on ${host} is not running. Start it to ${action}?`,
+      `Your ${host} is not running. Start it to ${action}?`,
       START,
       CANCEL,
     );
     if (pick !== START) {
-      this.logger.info(`the user did not start the server on ${host}`);
+      this.logger.info(`the user did not start the ${host}`);
       return false;
     }
     return this.startServer(hubUrl);
   }
 
   private async start(hubUrl: HubUrl): Promise<boolean> {
-    const host = hostOf(hubUrl);
-    this.logger.info(`starting the server on ${host}`);
+    const host = await this.serverOn(hubUrl);
+    this.logger.info(`starting the ${host}`);
     try {
       await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
-          title: `Starting your server on ${host}`,
+          title: `Starting your ${host}`,
           cancellable: true,
         },
         (progress, token) =>
           this.clients.run(hubUrl, (a) =>
             a.hub.startServer(a.user, {
+              serverName: a.serverName,
               signal: toAbortSignal(token),
               onProgress: (event) => {
                 if (event.message) progress.report({ message: event.message });
@@ -137,17 +146,17 @@ export class HubServers {
             }),
           ),
       );
-      this.logger.info(`the server on ${host} is running`);
+      this.logger.info(`the ${host} is running`);
       this.states.set(hubUrl, 'running');
       return true;
     } catch (err) {
       if (isUserCancellation(err)) {
-        this.logger.info(`starting the server on ${host} was cancelled`);
+        this.logger.info(`starting the ${host} was cancelled`);
         return false;
       }
       const message = messageOf(err);
-      this.logger.warn(`could not start the server on ${host}: ${message}`);
-      void vscode.window.showErrorMessage(`Could not start your server on ${host}: ${message}`);
+      this.logger.warn(`could not start the ${host}: ${message}`);
+      void vscode.window.showErrorMessage(`Could not start your ${host}: ${message}`);
       return false;
     }
   }

@@ -200,6 +200,7 @@ export class NotebookKernel implements vscode.Disposable {
           const client = kernels.createKernelClient({
             transport: account.transport,
             user: account.user,
+            serverName: account.serverName,
             getToken: account.getToken,
             logger: this.deps.logger,
             ackNudge: this.deps.settings.ackNudge,

@@ -17,8 +17,8 @@ type RunLint = (
 export interface NotebookLintDeps {
   /** The core's lintNotebook, loaded when the first notebook is linted. */
   lint: RunLint;
-  /** The rules the user turned off; `undefined` turns the lint off altogether. */
-  options: () => LintOptions | undefined;
+  /** The rules the user turned off and the hub's template, for a notebook; `undefined` turns the lint off. */
+  options: (doc: vscode.NotebookDocument) => Promise<LintOptions | undefined>;
   /** Fires when the lint's settings change. */
   onDidChangeOptions: vscode.Event<void>;
   logger: Logger;
@@ -96,14 +96,15 @@ export class NotebookLint extends DisposableStore {
 
   private async run(doc: vscode.NotebookDocument): Promise<void> {
     this.running.get(doc)?.abort();
-    const options = this.deps.options();
-    if (!options || doc.isClosed) {
-      this.clear(doc);
-      return;
-    }
     const controller = new AbortController();
     this.running.set(doc, controller);
     try {
+      const options = await this.deps.options(doc);
+      if (controller.signal.aborted) return;
+      if (!options || doc.isClosed) {
+        this.clear(doc);
+        return;
+      }
       const findings = await this.deps.lint(lintNotebookOf(doc), options, controller.signal);
       if (controller.signal.aborted || doc.isClosed) return;
       this.show(doc, findings);

@@ -312,6 +312,7 @@ export function makeFileSystem(options: { catalog?: CatalogApi; coalesceMs?: num
   const account: HubAccount = {
     hubUrl: HUB_URL,
     user: 'alice',
+    serverName: '',
     contents,
     authoring: fakeAuthoring(contents),
     catalog,

@@ -65,3 +65,17 @@ test('lineIgnores reads only known rule ids after the marker', () => {
   assert.equal(lineIgnores('x  # hubnb-lint-ignore secret-token', 'secret-assignment'), false);
   assert.equal(lineIgnores('x  # no marker here', 'secret-token'), false);
 });
+
+test("the operator's template, when given, is what counts as its placeholder text", async () => {
+  const template =
+    '# Team notebook\n\n## Purpose\nWhy does this notebook exist?\n\n## Audience\nWho reads it?\n';
+  const header = cell(
+    '# Logins\n\n## Purpose\nWhy does this notebook exist?\n\n## Audience\nThe SOC.\n',
+    'markdown',
+  );
+  const n = nb(header);
+  const without = (await lintNotebook(n)).map((f) => f.rule);
+  const withTemplate = (await lintNotebook(n, { template })).map((f) => f.rule);
+  assert.ok(!without.includes('header-purpose'), 'unknown to the built-in template, the text is a purpose');
+  assert.ok(withTemplate.includes('header-purpose'), "the operator's placeholder is still a placeholder");
+});

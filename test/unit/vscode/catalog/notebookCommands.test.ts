@@ -68,9 +68,13 @@ function setup(extra: Partial<Parameters<typeof fakeHubs>[0][string]> = {}) {
     remoteChanges: { checkNow: () => Promise.resolve(record.checks++) },
     log,
   };
+  const unusedAccounts = {
+    account: () => Promise.reject(new Error('not used')),
+    useServer: () => Promise.reject(new Error('not used')),
+  };
   const table = {
     ...notebookCommands(deps),
-    ...serverCommands({ ...deps, states: built.servers }),
+    ...serverCommands({ ...deps, states: built.servers, accounts: unusedAccounts }),
   };
   // As registerCommands wraps them, so failures are reported the one way every command reports them.
   const failures = { logger: log, showLog: () => undefined, promptSignIn: () => undefined };

@@ -102,7 +102,7 @@ function lintWith(options: { on?: () => boolean } = {}) {
   const changed = new EventEmitter<void>();
   const lint = new NotebookLint({
     lint: scripted(calls),
-    options: () => ((options.on ?? (() => true))() ? {} : undefined),
+    options: () => Promise.resolve((options.on ?? (() => true))() ? {} : undefined),
     onDidChangeOptions: changed.event,
     logger: silentLogger,
     debounceMs: 5,
