@@ -316,12 +316,13 @@ test('a drag in My Notebooks moves the uploaded notebook into a new folder', asy
 test('Restore Checkpoint puts back the notebook as it was made, and the editor shows it', async () => {
   const page = wb.page;
   await openHubNotebooks(page);
-  await treeRow(page, 'mine', `${NOTEBOOK}.ipynb`).click();
+  const row = treeRow(page, 'mine', `${NOTEBOOK}.ipynb`);
+  await row.click();
   await activeTab(page, `${NOTEBOOK}.ipynb`);
-  // Out of any cell editor, so F1 opens the palette rather than typing into a cell.
-  await runCommand(page, 'View: Focus First Editor Group');
-  await page.keyboard.press('Escape');
-  await runCommand(page, 'Hub Notebooks: Restore Checkpoint…');
+  // From the notebook's own menu in My Notebooks; the palette would need the focus out of the cell editor.
+  await row.click({ button: 'right' });
+  await page.locator('.context-view .action-label', { hasText: /^Restore Checkpoint…$/ }).hover();
+  await page.keyboard.press('Enter');
   const dialog = page.locator('.monaco-dialog-box', { hasText: 'to its checkpoint of' });
   await dialog.waitFor({ timeout: 30_000 });
   await shot(page, '08-restore-checkpoint-confirm');
