@@ -245,8 +245,10 @@ export class HubnbFileSystemProvider implements vscode.FileSystemProvider, vscod
       if (existing?.type === 'directory') throw vscode.FileSystemError.FileIsADirectory(destination);
       const from = await this.target(source, 'read');
       const action = `copy to ${named(target)}`;
+      // The server's copy refuses an existing target; a replacement is written over it instead, in one PUT.
+      const serverCopy = !existing && from.location.area === 'me' && !from.view;
       const entry =
-        from.location.area === 'me' && !from.view && source.authority === destination.authority
+        serverCopy && source.authority === destination.authority
           ? await this.withAuthoring(t, (a) => a.copy(this.ownPath(from, source), target), action)
           : await this.own(t, async (c) => c.write(target, await this.readFile(source)), action);
       this.remember(destination, entry);

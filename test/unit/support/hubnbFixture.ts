@@ -6,7 +6,7 @@ import type { Uri as FakeUri } from '../../support/fakeVscode';
 import type * as vscode from 'vscode';
 import type { CatalogApi, CatalogFile } from '../../../src/core/catalog/types';
 import type { SupportedNotebook, SupportedVersion } from '../../../src/core/catalog/schemas';
-import { ContentsConflictError } from '../../../src/core/contents/errors';
+import { ContentsConflictError, ContentsExistsError } from '../../../src/core/contents/errors';
 import type {
   ContentsApi,
   ContentsAuthoring,
@@ -295,7 +295,11 @@ export function fakeAuthoring(contents: FakeContents): ContentsAuthoring {
     upload: (path, source) => contents.write(path, source as Uint8Array),
     verifyUpload: unused,
     duplicate: unused,
-    copy: async (from, to) => contents.write(to, (await contents.read(from)).bytes),
+    // As jupyter_server's copy does, an existing target is refused (409).
+    copy: async (from, to) => {
+      if (contents.files.has(to)) throw new ContentsExistsError(to, `${to} already exists`);
+      return contents.write(to, (await contents.read(from)).bytes);
+    },
     deleteTree: (path) => deleteTree(contents, path),
     readCheckpoint: unused,
   };
