@@ -3,6 +3,7 @@ import type { Logger } from '../../core/logger';
 import { HUBNB_SCHEME } from '../../core/uris/types';
 import { hostOf } from '../auth/authSession';
 import { CommandIds } from '../commands/commandIds';
+import { isTreeNode } from '../files/authoringTargets';
 import { describeError, type NotebookHubs, type ServerControl } from '../hub/hubAccess';
 import { hubnbUri, uriOf } from '../trees/nodeUris';
 import type { NotebookTrees } from '../trees/notebookTrees';
@@ -77,10 +78,6 @@ export function targetUri(arg: unknown): vscode.Uri {
   const active = vscode.window.activeNotebookEditor?.notebook.uri;
   if (arg === undefined && active?.scheme === HUBNB_SCHEME) return active;
   throw new Error('choose a notebook in the Hub Notebooks views, or open one from the hub first');
-}
-
-function isTreeNode(arg: unknown): arg is TreeNode {
-  return typeof arg === 'object' && arg !== null && 'kind' in arg && 'hub' in arg;
 }
 
 /** Open Version…: a quick pick of a supported notebook's versions, newest first, the current one marked. */

@@ -9,7 +9,7 @@ import { parseHubnbPath } from '../../core/uris/hubnbUri';
 import { toAbortSignal } from '../app/cancellation';
 import type { HubAccounts } from '../hub/hubAccounts';
 import type { HubServers } from '../hub/serverStart';
-import { childOf, nameOf } from './authoringTargets';
+import { nameOf } from './authoringTargets';
 
 /** What uploads work with: the account's authoring calls, server-start consent, and a refresh of the tree. */
 export interface UploadDeps {
@@ -185,9 +185,4 @@ async function localSource(uri: vscode.Uri): Promise<{ source: UploadSource; clo
     return buffer.subarray(0, bytesRead);
   };
   return { source: { size, read }, close: () => handle.close() };
-}
-
-/** The hub file a local file would become in a folder. */
-export function uploadTarget(folder: vscode.Uri, source: vscode.Uri): vscode.Uri {
-  return childOf(folder, nameOf(source));
 }

@@ -3,7 +3,7 @@ import type { HubUrl } from '../../core/auth';
 import type { HubServer } from '../../core/hub/schemas';
 import { hostOf } from '../auth/authSession';
 import { pickHub } from '../files/authoringTargets';
-import type { HubAccount, NotebookHubs } from './hubAccess';
+import { hubOf, type HubAccount, type NotebookHubs } from './hubAccess';
 import type { HubAccounts } from './hubAccounts';
 
 /** What "Choose Server…" works with. */
@@ -22,7 +22,7 @@ const OTHER = '$(add) Another named server…';
  * when an operation needs it, and only after the user says so, as with the default server.
  */
 export async function chooseServer(deps: ChooseServerDeps, arg?: unknown): Promise<string | undefined> {
-  const hubUrl = hubOfNode(arg) ?? ((await pickHub(deps.hubs)) as HubUrl);
+  const hubUrl = hubOf(arg) ?? ((await pickHub(deps.hubs)) as HubUrl);
   const account = await deps.accounts.account(hubUrl);
   // A hub that cannot list them (an older one, say) still offers the default server and a name to type.
   const known: Record<string, HubServer> = await account.hub
@@ -62,10 +62,4 @@ async function askName(): Promise<string | undefined> {
   });
   const trimmed = name?.trim();
   return trimmed && SERVER_NAME.test(trimmed) ? trimmed : undefined;
-}
-
-function hubOfNode(arg: unknown): HubUrl | undefined {
-  if (typeof arg !== 'object' || arg === null || !('hub' in arg)) return undefined;
-  const hub = (arg as { hub?: { hubUrl?: unknown } }).hub;
-  return typeof hub?.hubUrl === 'string' ? (hub.hubUrl as HubUrl) : undefined;
 }

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { HubUrl } from '../../core/auth/hubUrl';
+import { checkHubUrl, type HubUrl } from '../../core/auth/hubUrl';
 import type { CatalogApi } from '../../core/catalog/types';
 import type { ContentsApi, ContentsAuthoring } from '../../core/contents/types';
 import type { HubClient, HubTransport } from '../../core/hub';
@@ -94,4 +94,13 @@ export function isServiceMissing(err: unknown): boolean {
 /** An error as a sentence for the user; the core's errors carry the server's message and a way forward. */
 export function describeError(err: unknown): string {
   return messageOf(err);
+}
+
+/** The hub of the tree node a command was run on; checked, since any extension can run the command. */
+export function hubOf(arg: unknown): HubUrl | undefined {
+  if (typeof arg !== 'object' || arg === null || !('hub' in arg)) return undefined;
+  const hub = arg.hub;
+  if (typeof hub !== 'object' || hub === null || !('hubUrl' in hub)) return undefined;
+  const check = checkHubUrl(String(hub.hubUrl));
+  return check.ok ? check.url : undefined;
 }

@@ -1,8 +1,9 @@
 import vscode = require('vscode');
-import { checkHubUrl, type HubUrl } from '../../core/auth';
+import type { HubUrl } from '../../core/auth';
 import { hostOf } from '../auth/authSession';
 import { CommandIds } from '../commands/commandIds';
 import { chooseServer, type ChooseServerDeps } from './chooseServer';
+import { hubOf } from './hubAccess';
 import { signedInOrOffer } from './signInOffer';
 import type { NotebookHubs, ServerControl } from './hubAccess';
 import type { ServerStateReader } from './serverStates';
@@ -35,15 +36,6 @@ export function serverCommands(deps: ServerCommandDeps) {
     [CommandIds.chooseServer]: (arg?: unknown) =>
       chooseServer({ hubs: deps.hubs, accounts: deps.accounts }, arg),
   };
-}
-
-/** The hub of the tree node a command was run on; checked, since any extension can run the command. */
-function hubOf(arg: unknown): HubUrl | undefined {
-  if (typeof arg !== 'object' || arg === null || !('hub' in arg)) return undefined;
-  const hub = arg.hub;
-  if (typeof hub !== 'object' || hub === null || !('hubUrl' in hub)) return undefined;
-  const check = checkHubUrl(String(hub.hubUrl));
-  return check.ok ? check.url : undefined;
 }
 
 /** The hub to act on: the only candidate, or the user's pick; undefined when there is none or they cancel. */

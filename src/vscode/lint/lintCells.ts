@@ -1,5 +1,6 @@
 import vscode = require('vscode');
 import type { LintCell, LintNotebook, LintOutput } from '../../core/lint/types';
+import { isRecord } from '../../core/notebook/nbformat';
 
 const decoder = new TextDecoder();
 const ERROR_MIME = 'application/vnd.code.notebook.error';
@@ -45,9 +46,7 @@ function languageOf(doc: vscode.NotebookDocument): string | undefined {
 }
 
 function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
+  return isRecord(value) ? value : {};
 }
 
 function safeJson(text: string): unknown {
