@@ -63,7 +63,14 @@ async function runIntegration(files: string[], extraEnv: NodeJS.ProcessEnv = {})
 
 async function main(): Promise<number> {
   if (tier === 'unit') return runNodeTests(testFiles('test/unit'), process.env, 2);
-  if (tier === 'integration') return runIntegration(testFiles('test/integration'));
+  if (tier === 'integration') {
+    // HUB_TEST_ONLY=redaction,contents runs the files whose names contain one of those (for development).
+    const only = (process.env.HUB_TEST_ONLY ?? '').split(',').filter(Boolean);
+    const files = testFiles('test/integration').filter(
+      (f) => only.length === 0 || only.some((o) => f.includes(o)),
+    );
+    return runIntegration(files);
+  }
   // The long schemathesis run (`npm run fuzz`): the fuzzing file alone on each flavour, with many more cases.
   if (tier === 'fuzz') {
     const examples = process.env['HUB_NOTEBOOKS_FUZZ_EXAMPLES'] ?? '100';

@@ -92,10 +92,11 @@ async function observe(session: KernelSession): Promise<KernelMessage.IMessage[]
   observers.push(kernel);
   kernel.anyMessage.connect((_sender, args) => {
     if (args.direction === 'send') own.add(args.msg.header.msg_id);
-    const parent = (args.msg.parent_header as Partial<KernelMessage.IHeader>).msg_id ?? '';
-    if (args.direction !== 'recv' || own.has(parent)) return;
-    seen.push(args.msg);
+    if (args.direction !== 'recv') return;
+    // Any iopub message, the echo of the probe's own kernel_info included, proves the subscription.
     if (args.msg.channel === 'iopub') probe.notice();
+    const parent = (args.msg.parent_header as Partial<KernelMessage.IHeader>).msg_id ?? '';
+    if (!own.has(parent)) seen.push(args.msg);
   });
   await new Promise<void>((resolve) => {
     const check = () => kernel.connectionStatus === 'connected' && resolve();
